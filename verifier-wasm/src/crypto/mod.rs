@@ -1,0 +1,54 @@
+//! Parsed public keys, one module per algorithm family. A key's type fixes which
+//! algorithms it verifies; [`PublicKey::verify`] refuses every other pairing.
+
+mod ecdsa;
+mod eddsa;
+mod rsa;
+
+pub use self::ecdsa::EcPublicKey;
+pub use self::eddsa::Ed25519PublicKey;
+pub use self::rsa::{MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPublicKey};
+
+use crate::alg::{Alg, KeyType, Scheme};
+
+/// A public key that kmsjwt can verify with.
+#[derive(Clone, Debug)]
+pub enum PublicKey {
+    Rsa(RsaPublicKey),
+    Ec(EcPublicKey),
+    Ed25519(Ed25519PublicKey),
+}
+
+impl PublicKey {
+    pub fn key_type(&self) -> KeyType {
+        match self {
+            PublicKey::Rsa(_) => KeyType::Rsa,
+            PublicKey::Ec(key) => KeyType::Ec(key.curve()),
+            PublicKey::Ed25519(_) => KeyType::Ed25519,
+        }
+    }
+
+    /// Whether `alg` is one this key's type verifies.
+    pub fn fits(&self, alg: Alg) -> bool {
+        alg.key_type() == self.key_type()
+    }
+
+    /// Checks `signature` over `signing_input` with `alg`. False for a bad signature and
+    /// for an `alg` that does not fit the key.
+    pub fn verify(&self, alg: Alg, signing_input: &[u8], signature: &[u8]) -> bool {
+        if !self.fits(alg) {
+            return false;
+        }
+        match (self, alg.scheme()) {
+            (PublicKey::Rsa(key), Scheme::RsaPkcs1v15(hash)) => {
+                key.verify_pkcs1v15(hash, signing_input, signature)
+            }
+            (PublicKey::Rsa(key), Scheme::RsaPss(hash)) => {
+                key.verify_pss(hash, signing_input, signature)
+            }
+            (PublicKey::Ec(key), Scheme::Ecdsa(..)) => key.verify(signing_input, signature),
+            (PublicKey::Ed25519(key), Scheme::Ed25519) => key.verify(signing_input, signature),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! PEM and DER key input: SPKI `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY` and X.509
+//! `CERTIFICATE` (its subject public key). ASN.1 is parsed by `der`, `spki` and `x509-cert`.
+
+use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode};
+use spki::SubjectPublicKeyInfoRef;
+
+use crate::alg::Curve;
+use crate::crypto::{EcPublicKey, Ed25519PublicKey, PublicKey, RsaPublicKey};
+use crate::error::{Error, ErrorKind, Result};
+
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const CURVES: &[(ObjectIdentifier, Curve)] = &[
+    (
+        ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
+        Curve::P256,
+    ),
+    (ObjectIdentifier::new_unwrap("1.3.132.0.34"), Curve::P384),
+    (ObjectIdentifier::new_unwrap("1.3.132.0.35"), Curve::P521),
+    (
+        ObjectIdentifier::new_unwrap("1.3.132.0.10"),
+        Curve::Secp256k1,
+    ),
+];
+
+/// Parses one PEM block holding a public key or a certificate.
+pub fn parse_pem(text: &str) -> Result<PublicKey> {
+    let blocks = text.matches("-----BEGIN ").count();
+    if blocks != 1 {
+        return Err(Error::jwk(format!(
+            "expected exactly one PEM block, found {blocks}; pass one public key or certificate"
+        )));
+    }
+    let (label, der) = der::pem::decode_vec(text.trim().as_bytes())
+        .map_err(|error| Error::jwk(format!("the PEM text is malformed: {error}")))?;
+    match label {
+        "PUBLIC KEY" => from_spki_der(&der),
+        "RSA PUBLIC KEY" => RsaPublicKey::from_pkcs1_der(&der).map(PublicKey::Rsa),
+        "CERTIFICATE" => from_certificate_der(&der),
+        label if label.contains("PRIVATE KEY") => Err(Error::jwk(format!(
+            "this is a private key ({label}); verification needs only the public key"
+        ))),
+        label => Err(Error::jwk(format!(
+            "unsupported PEM label {label:?}; use PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"
+        ))),
+    }
+}
+
+/// Parses a DER `SubjectPublicKeyInfo`, the form KMS `GetPublicKey` returns.
+pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
+    let spki = SubjectPublicKeyInfoRef::from_der(der)
+        .map_err(|error| Error::jwk(format!("the public key is not valid SPKI DER: {error}")))?;
+    let key_bytes = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or_else(|| Error::jwk("the SPKI public key bit string has unused bits"))?;
+    match spki.algorithm.oid {
+        RSA_ENCRYPTION => RsaPublicKey::from_pkcs1_der(key_bytes).map(PublicKey::Rsa),
+        EC_PUBLIC_KEY => {
+            let curve_oid = spki
+                .algorithm
+                .parameters_oid()
+                .map_err(|_| Error::jwk("the EC public key does not name its curve"))?;
+            let curve = CURVES
+                .iter()
+                .find(|(oid, _)| *oid == curve_oid)
+                .map(|(_, curve)| *curve)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::NotSupported,
+                        format!("the EC curve {curve_oid} is not supported"),
+                    )
+                })?;
+            EcPublicKey::from_sec1(curve, key_bytes).map(PublicKey::Ec)
+        }
+        ED25519 => {
+            if spki.algorithm.parameters.is_some() {
+                return Err(Error::jwk("an Ed25519 key's algorithm has no parameters"));
+            }
+            Ed25519PublicKey::from_bytes(key_bytes).map(PublicKey::Ed25519)
+        }
+        oid => Err(Error::new(
+            ErrorKind::NotSupported,
+            format!("the public key algorithm {oid} is not supported"),
+        )),
+    }
+}
+
+fn from_certificate_der(der: &[u8]) -> Result<PublicKey> {
+    let certificate = x509_cert::Certificate::from_der(der)
+        .map_err(|error| Error::jwk(format!("the certificate is not valid DER: {error}")))?;
+    let spki = certificate
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|error| {
+            Error::jwk(format!(
+                "the certificate's public key is malformed: {error}"
+            ))
+        })?;
+    from_spki_der(&spki)
+}
+
+/// Encodes DER `SubjectPublicKeyInfo` as a `PUBLIC KEY` PEM block.
+pub fn spki_der_to_pem(der: &[u8]) -> String {
+    der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, der).unwrap_or_default()
+}
