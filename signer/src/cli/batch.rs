@@ -58,7 +58,7 @@ pub async fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut signed, mut failed) = (0u64, 0u64);
-    let mut read_error = None;
+    let mut write_error = None;
     while let Some((number, result)) = results.next().await {
         let line = match result {
             Ok(token) => {
@@ -80,8 +80,10 @@ pub async fn run(
                 error_line(number, &error)
             }
         };
-        if let Err(error) = writeln!(out, "{line}") {
-            read_error = Some(error);
+        // Each line is flushed as soon as it is known, so that a pipeline downstream (or a
+        // caller feeding claims as they come) gets tokens without waiting for the batch.
+        if let Err(error) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+            write_error = Some(error);
             break;
         }
         progress.inc(1);
@@ -92,14 +94,14 @@ pub async fn run(
         });
     }
     if let Err(error) = out.flush()
-        && read_error.is_none()
+        && write_error.is_none()
     {
-        read_error = Some(error);
+        write_error = Some(error);
     }
     progress.finish_and_clear();
     let elapsed = started.elapsed();
     eprintln!("{}", summary(signed, failed, elapsed));
-    if let Some(error) = read_error {
+    if let Some(error) = write_error {
         eprintln!("error: cannot write the tokens to stdout: {error}");
         return Err(Failure::Refused);
     }

@@ -238,7 +238,8 @@ fn check_usage(name: &str, spec: &str, usage: Option<&KeyUsageType>) -> Result<(
         Some(other) => Err(Error::kms(
             "InvalidKeyUsageException",
             format!(
-                "key {name} ({spec}) has KeyUsage {}, not SIGN_VERIFY, so it cannot sign; \
+                "key {name} cannot sign: InvalidKeyUsageException: it is a {spec} key with \
+                 KeyUsage {}, not SIGN_VERIFY; \
                  create a signing key with `kmsjwt create-key --spec ...` (a key's usage \
                  cannot be changed)",
                 other.as_str()
@@ -253,14 +254,16 @@ fn check_state(name: &str, arn: &str, state: Option<&KeyState>) -> Result<()> {
         Some(KeyState::Disabled) => Err(Error::kms(
             "DisabledException",
             format!(
-                "key {name} is disabled (KeyState Disabled); enable it (aws kms enable-key \
+                "key {name} cannot sign: DisabledException: the key is disabled; enable it \
+                 (aws kms enable-key \
                  --key-id {arn}) or use another key"
             ),
         )),
         Some(KeyState::PendingDeletion) => Err(Error::kms(
             "KMSInvalidStateException",
             format!(
-                "key {name} is pending deletion (KeyState PendingDeletion); cancel the deletion \
+                "key {name} cannot sign: KMSInvalidStateException: the key is pending \
+                 deletion; cancel the deletion \
                  (aws kms cancel-key-deletion --key-id {arn}, then aws kms enable-key) or use \
                  another key"
             ),
@@ -268,7 +271,8 @@ fn check_state(name: &str, arn: &str, state: Option<&KeyState>) -> Result<()> {
         Some(other) => Err(Error::kms(
             "KMSInvalidStateException",
             format!(
-                "key {name} is in state {}, which cannot sign; wait for it to become Enabled \
+                "key {name} cannot sign: KMSInvalidStateException: the key is in state {}; \
+                 wait for it to become Enabled \
                  or use another key",
                 other.as_str()
             ),

@@ -1,0 +1,11 @@
+//! The signer against a local KMS (ministack): every key spec and alg, independent
+//! verifiers, key names, faults, batches, public keys and the library API.
+//! See `common.rs` for how the server is started and stopped.
+
+mod batch;
+mod common;
+mod faults;
+mod interop;
+mod key_names;
+mod keys;
+mod library;
