@@ -168,7 +168,16 @@ impl KmsSigner {
         token.push_str(&base64url::encode(payload));
         let message = kms_message(self.alg, token.as_bytes())?;
         let kms_signature = self.kms.sign(&self.key, self.alg, message).await?;
-        let signature = to_jws(self.alg, &kms_signature)?;
+        let signature = to_jws(self.alg, &kms_signature).map_err(|error| {
+            Error::new(
+                error.kind().clone(),
+                format!(
+                    "KMS Sign for key {}: {}, so no token was issued",
+                    self.key.name(),
+                    error.message()
+                ),
+            )
+        })?;
         if !self
             .key
             .public_key()

@@ -350,3 +350,110 @@ impl RecordingProxy {
         self.targets.lock().unwrap().clone()
     }
 }
+
+/// A stand-in KMS endpoint that answers each request with `answer(operation, request)`:
+/// for faults no emulator produces (throttling, wrong signatures). It speaks just enough
+/// HTTP/1.1 (keep-alive, Content-Length) for the AWS SDK, and counts requests.
+pub struct StubKms {
+    pub port: u16,
+    requests: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+/// `(HTTP status, JSON body)`; an error body is `{"__type": "CodeException", "message"}`.
+pub type StubAnswer = (u16, Value);
+
+impl StubKms {
+    pub fn start(answer: impl Fn(&str, &Value) -> StubAnswer + Send + Sync + 'static) -> StubKms {
+        use std::io::{BufRead, BufReader, Read, Write};
+        use std::sync::Arc;
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the stub");
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&requests);
+        let answer = Arc::new(answer);
+        std::thread::spawn(move || {
+            for connection in listener.incoming() {
+                let Ok(connection) = connection else { return };
+                let recorded = Arc::clone(&recorded);
+                let answer = Arc::clone(&answer);
+                std::thread::spawn(move || {
+                    let mut writer = connection.try_clone().unwrap();
+                    let mut reader = BufReader::new(connection);
+                    loop {
+                        let (mut target, mut length) = (String::new(), 0usize);
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        loop {
+                            line.clear();
+                            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let header = line.trim_end();
+                            if header.is_empty() {
+                                break;
+                            }
+                            if let Some((name, value)) = header.split_once(':') {
+                                if name.eq_ignore_ascii_case("x-amz-target") {
+                                    target =
+                                        value.trim().trim_start_matches("TrentService.").to_owned();
+                                } else if name.eq_ignore_ascii_case("content-length") {
+                                    length = value.trim().parse().unwrap_or(0);
+                                }
+                            }
+                        }
+                        let mut body = vec![0u8; length];
+                        if reader.read_exact(&mut body).is_err() {
+                            return;
+                        }
+                        recorded.lock().unwrap().push(target.clone());
+                        let request = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                        let (status, reply) = answer(&target, &request);
+                        let reply = reply.to_string();
+                        let mut response = format!(
+                            "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                             Content-Length: {}\r\n",
+                            reply.len()
+                        );
+                        if let Some(kind) = reply_type(&reply) {
+                            response.push_str(&format!("x-amzn-ErrorType: {kind}\r\n"));
+                        }
+                        response.push_str("\r\n");
+                        response.push_str(&reply);
+                        if writer.write_all(response.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        StubKms { port, requests }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The operations requested so far, in order.
+    pub fn operations(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn reply_type(reply: &str) -> Option<String> {
+    serde_json::from_str::<Value>(reply)
+        .ok()?
+        .get("__type")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// `DescribeKey` metadata of an enabled signing key with this spec, for stubs.
+pub fn stub_key_metadata(spec: &str) -> Value {
+    serde_json::json!({"KeyMetadata": {
+        "KeyId": "stub-key", "Arn": "arn:aws:kms:us-east-1:000000000000:key/stub-key",
+        "Enabled": true, "KeyUsage": "SIGN_VERIFY", "KeyState": "Enabled",
+        "KeySpec": spec, "CreationDate": 1.7e9, "KeyManager": "CUSTOMER", "Origin": "AWS_KMS",
+    }})
+}

@@ -9,3 +9,5 @@ mod interop;
 mod key_names;
 mod keys;
 mod library;
+mod sign_cli;
+mod stub;
