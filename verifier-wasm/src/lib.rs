@@ -35,6 +35,8 @@ pub mod keys;
 pub mod options;
 pub mod token;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use alg::{Alg, Curve, HashAlg, KeyType, KmsMessageType};
 pub use claims::Claims;

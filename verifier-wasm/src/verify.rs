@@ -18,6 +18,8 @@ pub struct VerifiedToken {
     pub header: Header,
     pub claims: Claims,
     pub alg: Alg,
+    /// The protected header exactly as signed.
+    pub header_json: String,
     /// The payload exactly as signed (valid UTF-8 JSON, checked strictly): cheaper for
     /// bindings to hand over than a re-serialised `claims`.
     pub payload_json: String,
@@ -63,27 +65,36 @@ impl Verifier {
 
     /// Verifies `token` at `options.current_time`, or now by the system clock.
     pub fn verify(&self, token: &str) -> Result<VerifiedToken> {
-        let now = match self.options.current_time {
-            Some(now) => now,
-            None => system_time()?,
-        };
-        self.verify_at(token, now)
+        verify(token, &self.keys, &self.options)
     }
 
     /// Verifies `token` at `now` (Unix seconds), ignoring `options.current_time`.
     pub fn verify_at(&self, token: &str, now: i64) -> Result<VerifiedToken> {
-        let compact = CompactToken::split(token, self.options.max_token_len)?;
-        let header = Header::parse(&compact.header_bytes()?)?;
-        header.check_crit_understood(&self.options.crit)?;
-        let alg = allowed_alg(&header.alg, &self.options)?;
-        let candidates = self.keys.candidates(alg, header.kid.as_deref())?;
+        Verifier::verify_with(&self.keys, &self.options, token, now)
+    }
+
+    /// The whole pipeline over borrowed keys and options, at `now` (Unix seconds).
+    pub fn verify_with(
+        keys: &KeySet,
+        options: &VerifyOptions,
+        token: &str,
+        now: i64,
+    ) -> Result<VerifiedToken> {
+        let compact = CompactToken::split(token, options.max_token_len)?;
+        let header_bytes = compact.header_bytes()?;
+        let header = Header::parse(&header_bytes)?;
+        header.check_crit_understood(&options.crit)?;
+        let alg = allowed_alg(&header.alg, options)?;
+        let candidates = keys.candidates(alg, header.kid.as_deref())?;
         let payload = compact.payload_bytes()?;
         let signature = compact.signature_bytes()?;
         let key = verifying_key(&candidates, alg, compact.signing_input, &signature)?;
         let claims = parse_claims(&payload)?;
-        claims::validate(&claims, &header, &self.options, now)?;
+        claims::validate(&claims, &header, options, now)?;
         Ok(VerifiedToken {
             key_id: key.kid.clone(),
+            header_json: String::from_utf8(header_bytes)
+                .map_err(|_| Error::jws("the protected header is not UTF-8"))?,
             header,
             claims,
             alg,
@@ -94,7 +105,11 @@ impl Verifier {
 
 /// Verifies one token with `keys` and `options`.
 pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<VerifiedToken> {
-    Verifier::new(keys.clone(), options.clone()).verify(token)
+    let now = match options.current_time {
+        Some(now) => now,
+        None => system_time()?,
+    };
+    Verifier::verify_with(keys, options, token, now)
 }
 
 /// Reads a token's header and claims WITHOUT verifying anything. For display only.

@@ -1,0 +1,62 @@
+# The one entry point for users and CI. Every target installs what it lacks.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := token pem jwk verify
+INTEROP := tests/interop
+
+WASM_BINDGEN_VERSION := 0.2.130
+JS_TESTS := verifier-wasm/js-tests
+
+.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench wasm wasm-tools js-deps
+
+## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
+test: deps lint rust-test wasm js-test fuzz-smoke
+
+deps: js-deps
+	rustup component add clippy rustfmt >/dev/null 2>&1 || true
+	bash tests/ministack.sh >/dev/null
+	cd $(INTEROP) && { [ -d node_modules ] && npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html}"
+
+rust-test:
+	$(CARGO) test --workspace
+
+# Runs each fuzz target briefly when cargo-fuzz and a nightly toolchain are installed
+# (`make fuzz FUZZ_SECONDS=600` for a long run).
+fuzz-smoke:
+	@if cargo fuzz --version >/dev/null 2>&1 && rustup toolchain list | grep -q nightly; then \
+	  $(MAKE) --no-print-directory fuzz; \
+	else echo "fuzz-smoke: cargo-fuzz or nightly missing; skipped (cargo install cargo-fuzz)"; fi
+
+fuzz:
+	cd verifier-wasm/fuzz && for target in $(FUZZ_TARGETS); do \
+	  cargo +nightly fuzz run $$target --target-dir "$${CARGO_TARGET_DIR:-target}/fuzz" -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 2>&1 | tail -n 3; \
+	  test "$${PIPESTATUS[0]}" -eq 0; \
+	done
+
+## make wasm: the npm package in verifier-wasm/pkg (installs wasm-bindgen-cli if missing).
+wasm: wasm-tools js-deps
+	bash verifier-wasm/build-pkg.sh
+
+wasm-tools:
+	rustup target add wasm32-unknown-unknown
+	[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+js-deps:
+	cd $(JS_TESTS) && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
+
+## The package, packed and installed into a fresh project, in Node, workerd and Chromium.
+js-test: wasm
+	bash $(JS_TESTS)/run.sh
+
+## make bench: criterion benchmarks of the native verifier (cached key).
+bench:
+	$(CARGO) bench -p kmsjwt-verify --bench verify
