@@ -9,7 +9,7 @@ INTEROP := tests/interop
 WASM_BINDGEN_VERSION := 0.2.130
 JS_TESTS := verifier-wasm/js-tests
 
-.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench wasm wasm-tools js-deps
+.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
 test: deps lint rust-test wasm js-test fuzz-smoke
@@ -22,7 +22,7 @@ deps: js-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html}"
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}"
 
 rust-test:
 	$(CARGO) test --workspace
@@ -54,8 +54,14 @@ js-deps:
 	cd $(JS_TESTS) && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
 
 ## The package, packed and installed into a fresh project, in Node, workerd and Chromium.
-js-test: wasm
+js-test: wasm browser-deps
 	bash $(JS_TESTS)/run.sh
+
+# Debian's Chromium for the browser tests (playwright-core drives it; no browser download).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
 ## make bench: criterion benchmarks of the native verifier (cached key).
 bench:

@@ -13,11 +13,18 @@ for (const { name, fn } of cases(lib, vectors)) test(name, fn);
 const byName = (name) => vectors.find((vector) => vector.name === name);
 const ecToken = byName("JWKS selects by kid"); // ES256, kid "ec-1"
 const allKeys = JSON.parse(ecToken.key).keys;
-const keysWith = (...kids) => ({ keys: allKeys.filter((key) => kids.includes(key.kid)) });
+const keysWith = (...kids) => ({
+  keys: allKeys.filter((key) => kids.includes(key.kid)),
+});
 
 /** A JWKS server on 127.0.0.1 whose answer, delay and status the test controls. */
 async function jwksServer() {
-  const state = { body: JSON.stringify(keysWith("rsa-1", "ec-1")), delay: 0, status: 200, requests: 0 };
+  const state = {
+    body: JSON.stringify(keysWith("rsa-1", "ec-1")),
+    delay: 0,
+    status: 200,
+    requests: 0,
+  };
   const server = createServer((request, response) => {
     state.requests += 1;
     setTimeout(() => {
@@ -27,7 +34,11 @@ async function jwksServer() {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${server.address().port}/.well-known/jwks.json`;
-  return { state, url, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    state,
+    url,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 test("RemoteJwks: verifies, caches, and shares one fetch between concurrent callers", async () => {
@@ -35,7 +46,9 @@ test("RemoteJwks: verifies, caches, and shares one fetch between concurrent call
   try {
     const remote = new lib.RemoteJwks(url);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => remote.verify(ecToken.token, vectorOptions(ecToken))),
+      Array.from({ length: 8 }, () =>
+        remote.verify(ecToken.token, vectorOptions(ecToken)),
+      ),
     );
     assert.equal(results[0].payload.sub, "user-1");
     assert.equal(results[7].protectedHeader.kid, "ec-1");
@@ -72,7 +85,10 @@ test("RemoteJwks: key rotation is picked up through a refetch", async () => {
     const remote = new lib.RemoteJwks(url, { cooldownDuration: 0 });
     await remote.reload();
     state.body = JSON.stringify(keysWith("rsa-1", "ec-1"));
-    const { payload } = await remote.verify(ecToken.token, vectorOptions(ecToken));
+    const { payload } = await remote.verify(
+      ecToken.token,
+      vectorOptions(ecToken),
+    );
     assert.equal(payload.sub, "user-1");
     assert.equal(state.requests, 2);
   } finally {
@@ -99,17 +115,27 @@ test("RemoteJwks: timeout, HTTP errors and non-JWKS answers have codes", async (
   try {
     state.delay = 300;
     const slow = new lib.RemoteJwks(url, { timeoutDuration: 50 });
-    await assert.rejects(slow.verify(ecToken.token), { code: "ERR_JWKS_TIMEOUT" });
+    await assert.rejects(slow.verify(ecToken.token), {
+      code: "ERR_JWKS_TIMEOUT",
+    });
     state.delay = 0;
     state.status = 500;
-    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), { code: "ERR_JOSE_GENERIC" });
+    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), {
+      code: "ERR_JOSE_GENERIC",
+    });
     state.status = 200;
     state.body = "<html>";
-    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), { code: "ERR_JWKS_INVALID" });
+    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), {
+      code: "ERR_JWKS_INVALID",
+    });
     state.body = JSON.stringify(allKeys[0]);
-    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), { code: "ERR_JWKS_INVALID" });
+    await assert.rejects(new lib.RemoteJwks(url).verify(ecToken.token), {
+      code: "ERR_JWKS_INVALID",
+    });
     const refused = new lib.RemoteJwks("http://127.0.0.1:9/jwks.json");
-    await assert.rejects(refused.verify(ecToken.token), { code: "ERR_JOSE_GENERIC" });
+    await assert.rejects(refused.verify(ecToken.token), {
+      code: "ERR_JOSE_GENERIC",
+    });
   } finally {
     await close();
   }
@@ -120,8 +146,15 @@ test("RemoteJwks: claim checks apply as with verify()", async () => {
   try {
     const remote = new lib.RemoteJwks(url);
     await assert.rejects(
-      remote.verify(ecToken.token, { ...vectorOptions(ecToken), audience: "api://other" }),
-      { code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "aud", reason: "check_failed" },
+      remote.verify(ecToken.token, {
+        ...vectorOptions(ecToken),
+        audience: "api://other",
+      }),
+      {
+        code: "ERR_JWT_CLAIM_VALIDATION_FAILED",
+        claim: "aud",
+        reason: "check_failed",
+      },
     );
   } finally {
     await close();

@@ -13,7 +13,10 @@ function fails(fn, code, what) {
   try {
     fn();
   } catch (error) {
-    if (error?.code !== code) throw new Error(`${what}: expected ${code}, got ${error?.code} (${error})`);
+    if (error?.code !== code)
+      throw new Error(
+        `${what}: expected ${code}, got ${error?.code} (${error})`,
+      );
     return error;
   }
   throw new Error(`${what}: expected ${code}, but it succeeded`);
@@ -22,7 +25,8 @@ function fails(fn, code, what) {
 /** jose-style options from a vector (currentDate travels as Unix seconds). */
 export function vectorOptions(vector) {
   const options = { ...vector.options };
-  if (options.currentDate !== undefined) options.currentDate = new Date(options.currentDate * 1000);
+  if (options.currentDate !== undefined)
+    options.currentDate = new Date(options.currentDate * 1000);
   return options;
 }
 
@@ -32,7 +36,8 @@ function outcome(run) {
   } catch (error) {
     if (typeof error?.code !== "string") throw error;
     const result = { code: error.code };
-    if (error.claim !== undefined) Object.assign(result, { claim: error.claim, reason: error.reason });
+    if (error.claim !== undefined)
+      Object.assign(result, { claim: error.claim, reason: error.reason });
     return result;
   }
 }
@@ -45,7 +50,11 @@ export function cases(lib, vectors) {
   for (const vector of vectors) {
     test(`vector: ${vector.name}`, () => {
       const options = vectorOptions(vector);
-      same(outcome(() => verify(vector.token, vector.key, options)), vector.expect, "verify()");
+      same(
+        outcome(() => verify(vector.token, vector.key, options)),
+        vector.expect,
+        "verify()",
+      );
       // The Verifier path must agree; key or option errors surface from its constructor.
       same(
         outcome(() => new Verifier(vector.key, options).verify(vector.token)),
@@ -60,7 +69,9 @@ export function cases(lib, vectors) {
 
   test("exports", () => {
     same(
-      ["verify", "decode", "Verifier", "RemoteJwks", "JoseError"].map((name) => typeof lib[name]),
+      ["verify", "decode", "Verifier", "RemoteJwks", "JoseError"].map(
+        (name) => typeof lib[name],
+      ),
       ["function", "function", "function", "function", "function"],
       "export types",
     );
@@ -69,19 +80,38 @@ export function cases(lib, vectors) {
   test("keys as objects, JSON text and JWK Sets", () => {
     const options = vectorOptions(first);
     const jwk = JSON.parse(first.key);
-    same(verify(first.token, jwk, options).payload, first.expect.payload, "JWK object");
-    same(verify(first.token, { keys: [jwk] }, options).payload, first.expect.payload, "JWKS object");
-    same(verify(jwks.token, JSON.parse(jwks.key), vectorOptions(jwks)).protectedHeader.kid, "ec-1", "kid");
+    same(
+      verify(first.token, jwk, options).payload,
+      first.expect.payload,
+      "JWK object",
+    );
+    same(
+      verify(first.token, { keys: [jwk] }, options).payload,
+      first.expect.payload,
+      "JWKS object",
+    );
+    same(
+      verify(jwks.token, JSON.parse(jwks.key), vectorOptions(jwks))
+        .protectedHeader.kid,
+      "ec-1",
+      "kid",
+    );
   });
 
   test("result shape", () => {
     const result = verify(first.token, first.key, vectorOptions(first));
     same(Object.keys(result).sort(), ["payload", "protectedHeader"], "keys");
-    same(result.protectedHeader, { alg: "ES256", typ: "JWT" }, "protectedHeader");
+    same(
+      result.protectedHeader,
+      { alg: "ES256", typ: "JWT" },
+      "protectedHeader",
+    );
   });
 
   test("decode does not verify", () => {
-    const tampered = vectors.find((vector) => vector.name === "tampered payload");
+    const tampered = vectors.find(
+      (vector) => vector.name === "tampered payload",
+    );
     const decoded = decode(tampered.token);
     same(decoded.payload.sub, "admin", "decoded payload");
     same(decoded.protectedHeader.alg, "ES256", "decoded header");
@@ -96,26 +126,53 @@ export function cases(lib, vectors) {
       "ERR_JWT_EXPIRED",
       "expired",
     );
-    if (!(error instanceof JoseError) || !(error instanceof Error)) throw new Error("not a JoseError");
-    same([error.name, error.claim, error.reason], ["JoseError", "exp", "check_failed"], "fields");
-    if (!/expired/.test(error.message)) throw new Error(`message: ${error.message}`);
+    if (!(error instanceof JoseError) || !(error instanceof Error))
+      throw new Error("not a JoseError");
+    same(
+      [error.name, error.claim, error.reason],
+      ["JoseError", "exp", "check_failed"],
+      "fields",
+    );
+    if (!/expired/.test(error.message))
+      throw new Error(`message: ${error.message}`);
   });
 
   test("bad argument types give codes, not crashes", () => {
-    fails(() => verify(undefined, first.key), "ERR_JWS_INVALID", "undefined token");
+    fails(
+      () => verify(undefined, first.key),
+      "ERR_JWS_INVALID",
+      "undefined token",
+    );
     fails(() => verify(first.token, 42), "ERR_JWK_INVALID", "number key");
     fails(() => verify(first.token, null), "ERR_JWK_INVALID", "null key");
-    fails(() => verify(first.token, first.key, "strict"), "ERR_JOSE_GENERIC", "string options");
+    fails(
+      () => verify(first.token, first.key, "strict"),
+      "ERR_JOSE_GENERIC",
+      "string options",
+    );
     fails(
       () => verify(first.token, first.key, { currentDate: "yesterday" }),
       "ERR_JOSE_GENERIC",
       "currentDate",
     );
-    fails(() => new Verifier(first.key).verify({}), "ERR_JWS_INVALID", "object token");
+    fails(
+      () => new Verifier(first.key).verify({}),
+      "ERR_JWS_INVALID",
+      "object token",
+    );
   });
 
   test("garbage never kills the instance", () => {
-    const inputs = ["", ".", "..", "a.b.c", "\u0000", "é.é.é", "e30.e30.e30", "x".repeat(300_000)];
+    const inputs = [
+      "",
+      ".",
+      "..",
+      "a.b.c",
+      "\u0000",
+      "é.é.é",
+      "e30.e30.e30",
+      "x".repeat(300_000),
+    ];
     for (const input of inputs) {
       try {
         verify(input, first.key);
@@ -123,7 +180,11 @@ export function cases(lib, vectors) {
         if (typeof error?.code !== "string") throw error;
       }
     }
-    same(verify(first.token, first.key, vectorOptions(first)).payload, first.expect.payload, "still works");
+    same(
+      verify(first.token, first.key, vectorOptions(first)).payload,
+      first.expect.payload,
+      "still works",
+    );
   });
 
   test("Verifier.free releases and refuses further use", () => {
@@ -138,7 +199,11 @@ export function cases(lib, vectors) {
     const others = vectors.filter((vector) => vector.name.endsWith("with PEM"));
     for (let round = 0; round < 3; round += 1) {
       for (const vector of others) {
-        same(verify(vector.token, vector.key, vectorOptions(vector)).payload, vector.expect.payload, vector.name);
+        same(
+          verify(vector.token, vector.key, vectorOptions(vector)).payload,
+          vector.expect.payload,
+          vector.name,
+        );
       }
     }
   });

@@ -41,9 +41,15 @@ function optionsText(options) {
   if (options.currentDate === undefined) return JSON.stringify(options);
   const { currentDate } = options;
   if (!(currentDate instanceof Date) || Number.isNaN(currentDate.getTime())) {
-    throw new JoseError("ERR_JOSE_GENERIC", "options.currentDate must be a valid Date");
+    throw new JoseError(
+      "ERR_JOSE_GENERIC",
+      "options.currentDate must be a valid Date",
+    );
   }
-  return JSON.stringify({ ...options, currentDate: currentDate.getTime() / 1000 });
+  return JSON.stringify({
+    ...options,
+    currentDate: currentDate.getTime() / 1000,
+  });
 }
 
 // Parsed keys and options, keyed by their text, so that `verify(token, pem)` called
@@ -99,7 +105,10 @@ function parsed(create, text) {
  */
 export function verify(token, key, options) {
   const keys = parsed((text) => keyCache.get(text), keyText(key));
-  const verifyOptions = parsed((text) => optionsCache.get(text), optionsText(options));
+  const verifyOptions = parsed(
+    (text) => optionsCache.get(text),
+    optionsText(options),
+  );
   return run(keys, verifyOptions, token);
 }
 
@@ -167,21 +176,31 @@ export class RemoteJwks {
 
   /** Whether the cached set is younger than `cacheMaxAge`. */
   get fresh() {
-    return this.#keys !== undefined && Date.now() - this.#fetchedAt < this.#cacheMaxAge;
+    return (
+      this.#keys !== undefined &&
+      Date.now() - this.#fetchedAt < this.#cacheMaxAge
+    );
   }
 
   /** Whether a refetch for an unknown `kid` would be refused right now. */
   get coolingDown() {
-    return this.#keys !== undefined && Date.now() - this.#fetchedAt < this.#cooldownDuration;
+    return (
+      this.#keys !== undefined &&
+      Date.now() - this.#fetchedAt < this.#cooldownDuration
+    );
   }
 
   async verify(token, options) {
-    const verifyOptions = parsed((text) => optionsCache.get(text), optionsText(options));
+    const verifyOptions = parsed(
+      (text) => optionsCache.get(text),
+      optionsText(options),
+    );
     if (!this.fresh) await this.reload();
     try {
       return run(this.#keys, verifyOptions, token);
     } catch (error) {
-      if (error?.code !== "ERR_JWKS_NO_MATCHING_KEY" || this.coolingDown) throw error;
+      if (error?.code !== "ERR_JWKS_NO_MATCHING_KEY" || this.coolingDown)
+        throw error;
       await this.reload();
       return run(this.#keys, verifyOptions, token);
     }
@@ -214,10 +233,16 @@ export class RemoteJwks {
       text = await response.text();
     } catch (error) {
       if (controller.signal.aborted) {
-        throw new JoseError("ERR_JWKS_TIMEOUT", "fetching the JWK Set timed out");
+        throw new JoseError(
+          "ERR_JWKS_TIMEOUT",
+          "fetching the JWK Set timed out",
+        );
       }
       if (error instanceof JoseError) throw error;
-      throw new JoseError("ERR_JOSE_GENERIC", `fetching the JWK Set failed: ${error}`);
+      throw new JoseError(
+        "ERR_JOSE_GENERIC",
+        `fetching the JWK Set failed: ${error}`,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -225,10 +250,16 @@ export class RemoteJwks {
     try {
       set = JSON.parse(text);
     } catch {
-      throw new JoseError("ERR_JWKS_INVALID", "the JWK Set URL did not return JSON");
+      throw new JoseError(
+        "ERR_JWKS_INVALID",
+        "the JWK Set URL did not return JSON",
+      );
     }
     if (set === null || typeof set !== "object" || !Array.isArray(set.keys)) {
-      throw new JoseError("ERR_JWKS_INVALID", 'the JWK Set URL did not return {"keys": [...]}');
+      throw new JoseError(
+        "ERR_JWKS_INVALID",
+        'the JWK Set URL did not return {"keys": [...]}',
+      );
     }
     const keys = parsed((body) => new Keys(body), text);
     this.#keys?.free();

@@ -2,6 +2,8 @@
 // resolves (top-level await), so the API is synchronous for every importer.
 import init from "./kmsjwt_verify.js";
 
-await init({ module_or_path: new URL("./kmsjwt_verify_bg.wasm", import.meta.url) });
+await init({
+  module_or_path: new URL("./kmsjwt_verify_bg.wasm", import.meta.url),
+});
 
 export * from "./api.js";

@@ -17,10 +17,18 @@ export interface JWK {
 export type KeyInput = string | JWK | { keys: JWK[] };
 
 export type Algorithm =
-  | "RS256" | "RS384" | "RS512"
-  | "PS256" | "PS384" | "PS512"
-  | "ES256" | "ES384" | "ES512" | "ES256K"
-  | "EdDSA" | "Ed25519";
+  | "RS256"
+  | "RS384"
+  | "RS512"
+  | "PS256"
+  | "PS384"
+  | "PS512"
+  | "ES256"
+  | "ES384"
+  | "ES512"
+  | "ES256K"
+  | "EdDSA"
+  | "Ed25519";
 
 /** jose's JWTVerifyOptions, same names and meaning. */
 export interface VerifyOptions {
@@ -92,11 +100,19 @@ export class JoseError extends Error {
   /** The failing claim, for ERR_JWT_EXPIRED and ERR_JWT_CLAIM_VALIDATION_FAILED. */
   readonly claim?: string;
   readonly reason?: "check_failed" | "missing" | "invalid";
-  constructor(code: ErrorCode, message: string, detail?: { claim?: string; reason?: string });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    detail?: { claim?: string; reason?: string },
+  );
 }
 
 /** Verifies synchronously; throws JoseError. Parsed keys are cached by key text. */
-export function verify(token: string, key: KeyInput, options?: VerifyOptions): VerifyResult;
+export function verify(
+  token: string,
+  key: KeyInput,
+  options?: VerifyOptions,
+): VerifyResult;
 
 /** Reads header and payload WITHOUT verification. */
 export function decode(token: string): VerifyResult;

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./kmsjwt_verify.js";
 
-initSync({ module: readFileSync(new URL("./kmsjwt_verify_bg.wasm", import.meta.url)) });
+initSync({
+  module: readFileSync(new URL("./kmsjwt_verify_bg.wasm", import.meta.url)),
+});
 
 export * from "./api.js";
