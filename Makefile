@@ -9,7 +9,7 @@ INTEROP := tests/interop
 WASM_BINDGEN_VERSION := 0.2.130
 JS_TESTS := verifier-wasm/js-tests
 
-.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench wasm wasm-tools js-deps browser-deps
+.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
 test: deps lint rust-test wasm js-test fuzz-smoke
@@ -22,7 +22,7 @@ deps: js-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}"
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}"
 
 rust-test:
 	$(CARGO) test --workspace
@@ -63,6 +63,13 @@ browser-deps:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
-## make bench: criterion benchmarks of the native verifier (cached key).
-bench:
+## make bench: criterion benchmarks of the native verifier (cached key), then the npm
+## package against jose, fast-jwt and jsonwebtoken in Node, and the .wasm sizes.
+bench: bench-rust bench-js
+
+bench-rust:
 	$(CARGO) bench -p kmsjwt-verify --bench verify
+
+bench-js: wasm
+	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node bench.mjs
+	bash verifier-wasm/bench/sizes.sh

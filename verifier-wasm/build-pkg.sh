@@ -2,13 +2,20 @@
 # Builds the npm package into verifier-wasm/pkg: the core compiled to wasm32, its
 # wasm-bindgen glue, wasm-opt, and the hand-written entry points from js/.
 # Run through `make wasm`, which installs the tools this needs.
+#   build-pkg.sh                         the full package, into verifier-wasm/pkg
+#   build-pkg.sh OUT_DIR FEATURE,...     a build with only those algorithm families
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
-pkg="$root/verifier-wasm/pkg"
+pkg="${1:-$root/verifier-wasm/pkg}"
 tools="$root/verifier-wasm/js-tests/node_modules/.bin"
 
-cargo build --release --target wasm32-unknown-unknown -p kmsjwt-verify --lib
+if [ -n "${2:-}" ]; then
+  cargo build --release --target wasm32-unknown-unknown -p kmsjwt-verify --lib \
+    --no-default-features --features "$2"
+else
+  cargo build --release --target wasm32-unknown-unknown -p kmsjwt-verify --lib
+fi
 rm -rf "$pkg"
 mkdir -p "$pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name kmsjwt_verify \

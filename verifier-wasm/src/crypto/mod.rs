@@ -1,12 +1,18 @@
 //! Parsed public keys, one module per algorithm family. A key's type fixes which
 //! algorithms it verifies; [`PublicKey::verify`] refuses every other pairing.
 
+#[cfg(feature = "ecdsa")]
 mod ecdsa;
+#[cfg(feature = "eddsa")]
 mod eddsa;
+#[cfg(feature = "rsa")]
 mod rsa;
 
+#[cfg(feature = "ecdsa")]
 pub use self::ecdsa::EcPublicKey;
+#[cfg(feature = "eddsa")]
 pub use self::eddsa::Ed25519PublicKey;
+#[cfg(feature = "rsa")]
 pub use self::rsa::{MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPublicKey};
 
 use crate::alg::{Alg, KeyType, Scheme};
@@ -14,16 +20,22 @@ use crate::alg::{Alg, KeyType, Scheme};
 /// A public key that kmsjwt can verify with.
 #[derive(Clone, Debug)]
 pub enum PublicKey {
+    #[cfg(feature = "rsa")]
     Rsa(RsaPublicKey),
+    #[cfg(feature = "ecdsa")]
     Ec(EcPublicKey),
+    #[cfg(feature = "eddsa")]
     Ed25519(Ed25519PublicKey),
 }
 
 impl PublicKey {
     pub fn key_type(&self) -> KeyType {
         match self {
+            #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => KeyType::Rsa,
+            #[cfg(feature = "ecdsa")]
             PublicKey::Ec(key) => KeyType::Ec(key.curve()),
+            #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => KeyType::Ed25519,
         }
     }
@@ -40,14 +52,19 @@ impl PublicKey {
             return false;
         }
         match (self, alg.scheme()) {
+            #[cfg(feature = "rsa")]
             (PublicKey::Rsa(key), Scheme::RsaPkcs1v15(hash)) => {
                 key.verify_pkcs1v15(hash, signing_input, signature)
             }
+            #[cfg(feature = "rsa")]
             (PublicKey::Rsa(key), Scheme::RsaPss(hash)) => {
                 key.verify_pss(hash, signing_input, signature)
             }
+            #[cfg(feature = "ecdsa")]
             (PublicKey::Ec(key), Scheme::Ecdsa(..)) => key.verify(signing_input, signature),
+            #[cfg(feature = "eddsa")]
             (PublicKey::Ed25519(key), Scheme::Ed25519) => key.verify(signing_input, signature),
+            #[allow(unreachable_patterns)]
             _ => false,
         }
     }

@@ -3,9 +3,17 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::alg::{Alg, Curve};
+use crate::alg::Alg;
+#[cfg(feature = "ecdsa")]
+use crate::alg::Curve;
 use crate::base64url;
-use crate::crypto::{EcPublicKey, Ed25519PublicKey, PublicKey, RsaPublicKey};
+use crate::crypto::PublicKey;
+#[cfg(feature = "ecdsa")]
+use crate::crypto::EcPublicKey;
+#[cfg(feature = "eddsa")]
+use crate::crypto::Ed25519PublicKey;
+#[cfg(feature = "rsa")]
+use crate::crypto::RsaPublicKey;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Members that only private or symmetric keys have.
@@ -31,10 +39,12 @@ pub fn parse_jwk(members: &Map<String, Value>) -> Result<JwkKey> {
     let kid = optional_string(members, "kid")?;
     check_use(members)?;
     let key = match string_member(members, "kty")? {
+        #[cfg(feature = "rsa")]
         "RSA" => PublicKey::Rsa(RsaPublicKey::from_components(
             &binary_member(members, "n")?,
             &binary_member(members, "e")?,
         )?),
+        #[cfg(feature = "ecdsa")]
         "EC" => {
             let crv = string_member(members, "crv")?;
             let curve = Curve::from_jwk_name(crv).ok_or_else(|| {
@@ -49,6 +59,7 @@ pub fn parse_jwk(members: &Map<String, Value>) -> Result<JwkKey> {
                 &binary_member(members, "y")?,
             )?)
         }
+        #[cfg(feature = "eddsa")]
         "OKP" => match string_member(members, "crv")? {
             "Ed25519" => {
                 PublicKey::Ed25519(Ed25519PublicKey::from_bytes(&binary_member(members, "x")?)?)
@@ -64,7 +75,7 @@ pub fn parse_jwk(members: &Map<String, Value>) -> Result<JwkKey> {
         kty => {
             return Err(Error::new(
                 ErrorKind::NotSupported,
-                format!("the JWK key type {kty:?} is not supported"),
+                format!("the JWK key type {kty:?} is not supported by this build"),
             ));
         }
     };
@@ -157,11 +168,13 @@ pub fn public_jwk(key: &PublicKey) -> Map<String, Value> {
         jwk.insert(name.to_owned(), Value::String(value));
     };
     match key {
+        #[cfg(feature = "rsa")]
         PublicKey::Rsa(rsa) => {
             put("e", base64url::encode(&rsa.exponent()));
             put("kty", "RSA".to_owned());
             put("n", base64url::encode(&rsa.modulus()));
         }
+        #[cfg(feature = "ecdsa")]
         PublicKey::Ec(ec) => {
             let (x, y) = ec.coordinates();
             put("crv", ec.curve().jwk_name().to_owned());
@@ -169,6 +182,7 @@ pub fn public_jwk(key: &PublicKey) -> Map<String, Value> {
             put("x", base64url::encode(&x));
             put("y", base64url::encode(&y));
         }
+        #[cfg(feature = "eddsa")]
         PublicKey::Ed25519(ed) => {
             put("crv", "Ed25519".to_owned());
             put("kty", "OKP".to_owned());

@@ -5,13 +5,24 @@ use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 use spki::SubjectPublicKeyInfoRef;
 
+#[cfg(feature = "ecdsa")]
 use crate::alg::Curve;
-use crate::crypto::{EcPublicKey, Ed25519PublicKey, PublicKey, RsaPublicKey};
+use crate::crypto::PublicKey;
+#[cfg(feature = "ecdsa")]
+use crate::crypto::EcPublicKey;
+#[cfg(feature = "eddsa")]
+use crate::crypto::Ed25519PublicKey;
+#[cfg(feature = "rsa")]
+use crate::crypto::RsaPublicKey;
 use crate::error::{Error, ErrorKind, Result};
 
+#[cfg(feature = "rsa")]
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+#[cfg(feature = "ecdsa")]
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+#[cfg(feature = "eddsa")]
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+#[cfg(feature = "ecdsa")]
 const CURVES: &[(ObjectIdentifier, Curve)] = &[
     (
         ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
@@ -37,6 +48,7 @@ pub fn parse_pem(text: &str) -> Result<PublicKey> {
         .map_err(|error| Error::jwk(format!("the PEM text is malformed: {error}")))?;
     match label {
         "PUBLIC KEY" => from_spki_der(&der),
+        #[cfg(feature = "rsa")]
         "RSA PUBLIC KEY" => RsaPublicKey::from_pkcs1_der(&der).map(PublicKey::Rsa),
         "CERTIFICATE" => from_certificate_der(&der),
         label if label.contains("PRIVATE KEY") => Err(Error::jwk(format!(
@@ -57,7 +69,9 @@ pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
         .as_bytes()
         .ok_or_else(|| Error::jwk("the SPKI public key bit string has unused bits"))?;
     match spki.algorithm.oid {
+        #[cfg(feature = "rsa")]
         RSA_ENCRYPTION => RsaPublicKey::from_pkcs1_der(key_bytes).map(PublicKey::Rsa),
+        #[cfg(feature = "ecdsa")]
         EC_PUBLIC_KEY => {
             let curve_oid = spki
                 .algorithm
@@ -75,6 +89,7 @@ pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
                 })?;
             EcPublicKey::from_sec1(curve, key_bytes).map(PublicKey::Ec)
         }
+        #[cfg(feature = "eddsa")]
         ED25519 => {
             if spki.algorithm.parameters.is_some() {
                 return Err(Error::jwk("an Ed25519 key's algorithm has no parameters"));
@@ -83,7 +98,7 @@ pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
         }
         oid => Err(Error::new(
             ErrorKind::NotSupported,
-            format!("the public key algorithm {oid} is not supported"),
+            format!("the public key algorithm {oid} is not supported by this build"),
         )),
     }
 }

@@ -1,0 +1,133 @@
+// Verification cost in Node: kmsjwt-verify (WebAssembly) next to jose@6, fast-jwt and
+// jsonwebtoken, on the same tokens with the same checks (signature, iss, aud, exp).
+// "cached": the key parsed once; "cold": key text passed on every call.
+// Usage: node bench.mjs [path/to/pkg/node.js]   (make bench-js builds and runs it)
+import { generateKeyPairSync } from "node:crypto";
+import { pathToFileURL } from "node:url";
+
+import { createVerifier } from "fast-jwt";
+import { SignJWT, importSPKI, jwtVerify } from "jose";
+import jsonwebtoken from "jsonwebtoken";
+
+const pkg =
+  process.argv[2] ?? new URL("../pkg/node.js", import.meta.url).pathname;
+const kmsjwt = await import(pathToFileURL(pkg).href);
+
+const ISSUER = "https://issuer.example";
+const AUDIENCE = "api://bench";
+const KEYS = {
+  RS256: ["rsa", { modulusLength: 2048 }],
+  PS256: ["rsa", { modulusLength: 2048 }],
+  ES256: ["ec", { namedCurve: "P-256" }],
+  ES384: ["ec", { namedCurve: "P-384" }],
+  EdDSA: ["ed25519", {}],
+};
+
+async function fixture(alg) {
+  const [type, params] = KEYS[alg];
+  const { publicKey, privateKey } = generateKeyPairSync(type, params);
+  const token = await new SignJWT({ scope: "read" })
+    .setProtectedHeader({ alg, typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject("user-1")
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(privateKey);
+  return {
+    pem: publicKey.export({ type: "spki", format: "pem" }),
+    publicKey,
+    token,
+  };
+}
+
+// Median of several timed batches, in microseconds per call; async calls are awaited
+// one at a time, as a request handler would.
+async function measure(fn, { batches = 7, minMs = 150 } = {}) {
+  let iterations = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < iterations; i += 1) await fn();
+    if (performance.now() - start >= minMs / 4) break;
+    iterations *= 2;
+  }
+  const results = [];
+  for (let batch = 0; batch < batches; batch += 1) {
+    const start = performance.now();
+    for (let i = 0; i < iterations; i += 1) await fn();
+    results.push(((performance.now() - start) * 1000) / iterations);
+  }
+  results.sort((a, b) => a - b);
+  return results[Math.floor(results.length / 2)];
+}
+
+const options = { issuer: ISSUER, audience: AUDIENCE };
+const rows = [];
+for (const alg of Object.keys(KEYS)) {
+  const { pem, publicKey, token } = await fixture(alg);
+  const kmsVerifier = new kmsjwt.Verifier(pem, options);
+  const joseKey = await importSPKI(pem, alg);
+  const fastCached = createVerifier({
+    key: pem,
+    algorithms: [alg],
+    allowedIss: ISSUER,
+    allowedAud: AUDIENCE,
+  });
+  const jwtOptions = { algorithms: [alg], issuer: ISSUER, audience: AUDIENCE };
+  const jsonwebtokenSupports = alg !== "EdDSA";
+
+  // Every verifier must accept the token before it is timed.
+  kmsVerifier.verify(token);
+  kmsjwt.verify(token, pem, options);
+  await jwtVerify(token, joseKey, options);
+  fastCached(token);
+  if (jsonwebtokenSupports) jsonwebtoken.verify(token, publicKey, jwtOptions);
+
+  const row = { alg };
+  row["kmsjwt cached"] = await measure(() => kmsVerifier.verify(token));
+  row["kmsjwt cold"] = await measure(() => kmsjwt.verify(token, pem, options));
+  row["jose cached"] = await measure(() => jwtVerify(token, joseKey, options));
+  row["jose cold"] = await measure(async () =>
+    jwtVerify(token, await importSPKI(pem, alg), options),
+  );
+  row["fast-jwt cached"] = await measure(() => fastCached(token));
+  row["fast-jwt cold"] = await measure(() =>
+    createVerifier({
+      key: pem,
+      algorithms: [alg],
+      allowedIss: ISSUER,
+      allowedAud: AUDIENCE,
+    })(token),
+  );
+  row["jsonwebtoken cached"] = jsonwebtokenSupports
+    ? await measure(() => jsonwebtoken.verify(token, publicKey, jwtOptions))
+    : undefined;
+  row["jsonwebtoken cold"] = jsonwebtokenSupports
+    ? await measure(() => jsonwebtoken.verify(token, pem, jwtOptions))
+    : undefined;
+  rows.push(row);
+  kmsVerifier.free();
+}
+
+const us = (value) => (value === undefined ? "n/a" : value.toFixed(1));
+const ratio = (value, base) =>
+  value === undefined ? "n/a" : `${(value / base).toFixed(2)}x`;
+console.log(
+  `Node ${process.version}, µs per verification (median of 7 batches); ratio = time / jose's time\n`,
+);
+console.log(
+  "| alg | kmsjwt cached | jose cached | fast-jwt cached | jsonwebtoken cached | kmsjwt cold | jose cold | fast-jwt cold | jsonwebtoken cold |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|");
+for (const row of rows) {
+  const cached = row["jose cached"];
+  const cold = row["jose cold"];
+  console.log(
+    `| ${row.alg} | ${us(row["kmsjwt cached"])} (${ratio(row["kmsjwt cached"], cached)}) | ${us(cached)} | ` +
+      `${us(row["fast-jwt cached"])} (${ratio(row["fast-jwt cached"], cached)}) | ` +
+      `${us(row["jsonwebtoken cached"])} (${ratio(row["jsonwebtoken cached"], cached)}) | ` +
+      `${us(row["kmsjwt cold"])} (${ratio(row["kmsjwt cold"], cold)}) | ${us(cold)} | ` +
+      `${us(row["fast-jwt cold"])} (${ratio(row["fast-jwt cold"], cold)}) | ` +
+      `${us(row["jsonwebtoken cold"])} (${ratio(row["jsonwebtoken cold"], cold)}) |`,
+  );
+}
