@@ -12,7 +12,7 @@ JS_TESTS := verifier-wasm/js-tests
 .PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
-test: deps lint rust-test wasm js-test fuzz-smoke
+test: deps lint rust-test wasm js-test example-test fuzz-smoke
 
 deps: js-deps
 	rustup component add clippy rustfmt >/dev/null 2>&1 || true
@@ -22,7 +22,7 @@ deps: js-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}"
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json"
 
 rust-test:
 	$(CARGO) test --workspace
@@ -73,3 +73,8 @@ bench-rust:
 bench-js: wasm
 	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node bench.mjs
 	bash verifier-wasm/bench/sizes.sh
+
+## The Cloudflare Worker example (examples/cloudflare-worker) in workerd, offline.
+.PHONY: example-test
+example-test: wasm
+	node --test --test-reporter=spec examples/cloudflare-worker/test/*.test.mjs
