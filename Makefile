@@ -12,7 +12,7 @@ JS_TESTS := verifier-wasm/js-tests
 .PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
-test: deps lint rust-test wasm js-test example-test fuzz-smoke
+test: deps lint rust-test wasm js-test www-test example-test fuzz-smoke
 
 deps: js-deps
 	rustup component add clippy rustfmt >/dev/null 2>&1 || true
@@ -22,7 +22,7 @@ deps: js-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json"
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json"
 
 rust-test:
 	$(CARGO) test --workspace
@@ -73,6 +73,25 @@ bench-rust:
 bench-js: wasm
 	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node bench.mjs
 	bash verifier-wasm/bench/sizes.sh
+
+## make www: the JWT inspector page with a copy of the package, in www/dist (a static
+## folder any host can serve). make www-serve serves it on 127.0.0.1 (WWW_PORT, default 8080).
+.PHONY: www www-serve www-test www-screenshot
+WWW_PORT ?= 8080
+
+www: wasm
+	bash www/build.sh
+
+www-serve: www
+	WWW_PORT=$(WWW_PORT) node www/serve.mjs www/dist
+
+## The page in headless Chromium (and its pure modules in Node).
+www-test: www browser-deps
+	node --test --test-concurrency=1 --test-reporter=spec www/tests/*.test.mjs
+
+## docs/inspector.png and docs/inspector-dark.png, taken with Chromium.
+www-screenshot: www browser-deps
+	node www/tests/screenshot.mjs
 
 ## The Cloudflare Worker example (examples/cloudflare-worker) in workerd, offline.
 .PHONY: example-test
