@@ -82,12 +82,31 @@ fn a_clean_batch_exits_0_and_empty_input_gives_no_lines() {
     run.assert_success()
         .assert_stderr_contains("40 signed, 0 failed");
     assert_eq!(run.stdout.lines().count(), 40);
+    // stderr is not a terminal here: no progress bar, only the one-line summary.
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "no terminal escapes: {:?}",
+        run.stderr
+    );
     // The last line needs no newline.
     let run = server.kmsjwt_with_stdin(&["sign", "--key-id", &key.key_id, "--batch"], "{}\n{}");
     run.assert_success();
     assert_eq!(run.stdout.lines().count(), 2);
     let run = server.kmsjwt_with_stdin(&["sign", "--key-id", &key.key_id, "--batch"], "");
     run.assert_success();
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn a_key_that_cannot_be_resolved_ends_the_batch_before_reading_with_exit_3() {
+    let server = Ministack::shared();
+    let run = server.kmsjwt_with_stdin(
+        &["sign", "--key-id", "alias/batch-missing-key", "--batch"],
+        "{}\n{}\n",
+    );
+    run.assert_code(3)
+        .assert_stderr_contains("NotFoundException");
     assert_eq!(run.stdout, "");
 }
 
