@@ -87,11 +87,14 @@ pub async fn run(
             break;
         }
         progress.inc(1);
-        progress.set_message(if failed > 0 {
-            format!("{failed} failed")
-        } else {
-            String::new()
-        });
+        if !progress.is_hidden() {
+            let rate = (signed + failed) as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(if failed > 0 {
+                format!("{rate:.0}/s, {failed} failed")
+            } else {
+                format!("{rate:.0}/s")
+            });
+        }
     }
     if let Err(error) = out.flush()
         && write_error.is_none()
@@ -144,7 +147,7 @@ fn progress_bar() -> ProgressBar {
     }
     let bar = ProgressBar::new_spinner();
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {pos} tokens signed ({per_sec}, {elapsed}) {msg}")
+        ProgressStyle::with_template("{spinner} {pos} lines signed in {elapsed} ({msg})")
     {
         bar.set_style(style);
     }

@@ -202,3 +202,50 @@ fn kms_gone_midway_loses_no_line_and_exits_1() {
         }
     }
 }
+
+#[test]
+fn a_progress_bar_is_drawn_when_stderr_is_a_terminal() {
+    let server = Ministack::shared();
+    let key = server.create_key("ECC_NIST_P256", None);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("claims.jsonl");
+    let output = dir.path().join("tokens.jsonl");
+    let lines: String = (0..300).map(|i| format!("{{\"i\":{i}}}\n")).collect();
+    std::fs::write(&input, lines).unwrap();
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    let command = format!(
+        "{KMSJWT} sign --key-id {} --batch < {} > {}",
+        key.key_id,
+        input.display(),
+        output.display()
+    );
+    let run = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    let terminal = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{terminal}");
+    assert!(
+        terminal.contains("lines signed in"),
+        "a progress bar: {terminal:?}"
+    );
+    assert!(
+        terminal.contains("300 lines: 300 signed, 0 failed"),
+        "{terminal:?}"
+    );
+    let tokens = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(
+        tokens.lines().count(),
+        300,
+        "the tokens went to stdout, not the terminal"
+    );
+}
