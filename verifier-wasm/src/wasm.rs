@@ -93,3 +93,24 @@ fn result_json(payload: &str, header: &str) -> String {
     out.push('}');
     out
 }
+
+/// The alternative boundary, kept only to re-measure it: JS objects built by
+/// serde-wasm-bindgen instead of JSON text (see bench/boundary.mjs).
+#[cfg(feature = "boundary-experiment")]
+#[wasm_bindgen(js_name = verifyTokenValue)]
+pub fn verify_token_value(
+    keys: &Keys,
+    options: &Options,
+    token: &str,
+    now: f64,
+) -> Result<JsValue, JsValue> {
+    use serde::Serialize;
+    let now = options.options.current_time.unwrap_or(now.floor() as i64);
+    let verified =
+        Verifier::verify_with(&keys.keys, &options.options, token, now).map_err(thrown)?;
+    let result = json!({"payload": verified.claims, "protectedHeader": verified.header.members});
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    result
+        .serialize(&serializer)
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+}

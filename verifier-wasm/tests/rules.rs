@@ -777,3 +777,24 @@ fn claim_checks_end_to_end() {
     })
     .unwrap();
 }
+
+#[test]
+fn decode_reads_without_verifying_even_unsigned_tokens() {
+    let unsigned = format!(
+        "{}.{}.",
+        base64url::encode(br#"{"alg":"none"}"#),
+        base64url::encode(b"{\"sub\":\"x\"}")
+    );
+    let decoded = kmsjwt_verify::decode(&unsigned).unwrap();
+    assert_eq!(decoded.header["alg"], "none");
+    assert_eq!(decoded.claims["sub"], "x");
+    assert!(decoded.signature.is_empty());
+    // Still refused by verify, and decode still refuses what is not a token.
+    assert_eq!(
+        code(verify(Alg::RS256, &unsigned)),
+        "ERR_JOSE_ALG_NOT_ALLOWED"
+    );
+    for bad in ["e30.e30", "e30.e30.AQ=", "W10.e30.", "e30.W10."] {
+        assert!(kmsjwt_verify::decode(bad).is_err(), "{bad}");
+    }
+}

@@ -7,11 +7,11 @@ use spki::SubjectPublicKeyInfoRef;
 
 #[cfg(feature = "ecdsa")]
 use crate::alg::Curve;
-use crate::crypto::PublicKey;
 #[cfg(feature = "ecdsa")]
 use crate::crypto::EcPublicKey;
 #[cfg(feature = "eddsa")]
 use crate::crypto::Ed25519PublicKey;
+use crate::crypto::PublicKey;
 #[cfg(feature = "rsa")]
 use crate::crypto::RsaPublicKey;
 use crate::error::{Error, ErrorKind, Result};
