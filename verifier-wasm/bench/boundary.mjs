@@ -11,7 +11,9 @@ glue.initSync({ module: readFileSync(`${pkgDir}/kmsjwt_verify_bg.wasm`) });
 const vectors = JSON.parse(readFileSync(vectorsPath, "utf8"));
 const vector = vectors.find((candidate) => candidate.name === "EdDSA with PEM");
 const keys = new glue.Keys(vector.key);
-const options = new glue.Options(JSON.stringify({ currentDate: vector.options.currentDate }));
+const options = new glue.Options(
+  JSON.stringify({ currentDate: vector.options.currentDate }),
+);
 
 function measure(fn) {
   for (let i = 0; i < 2000; i += 1) fn();
@@ -24,9 +26,11 @@ function measure(fn) {
   return samples.sort((a, b) => a - b)[3];
 }
 
-const viaJson = () => JSON.parse(glue.verifyToken(keys, options, vector.token, 0));
+const viaJson = () =>
+  JSON.parse(glue.verifyToken(keys, options, vector.token, 0));
 const viaSerde = () => glue.verifyTokenValue(keys, options, vector.token, 0);
-if (JSON.stringify(viaJson()) !== JSON.stringify(viaSerde())) throw new Error("results differ");
+if (JSON.stringify(viaJson()) !== JSON.stringify(viaSerde()))
+  throw new Error("results differ");
 
 const json = measure(viaJson);
 const serde = measure(viaSerde);
