@@ -5,7 +5,7 @@ use clap::Args;
 use clap::builder::PossibleValuesParser;
 use serde_json::json;
 
-use super::kms_args::{KmsArgs, report};
+use super::kms_args::{KmsArgs, print_line, report};
 use crate::exit::Failure;
 use crate::kms::{CreateKey, key_spec};
 
@@ -52,22 +52,18 @@ pub fn run(args: CreateKeyArgs) -> Result<(), Failure> {
             .await
             .map_err(|error| report(&error))?;
         if args.json {
-            println!(
-                "{}",
-                json!({
-                    "key_id": created.key_id,
-                    "arn": created.arn,
-                    "key_spec": created.spec,
-                    "alias": created.alias,
-                })
-            );
-        } else {
-            println!("{}", created.key_id);
-            match &created.alias {
-                Some(alias) => eprintln!("created {} key {} ({alias})", created.spec, created.arn),
-                None => eprintln!("created {} key {}", created.spec, created.arn),
-            }
+            let created = json!({
+                "key_id": created.key_id,
+                "arn": created.arn,
+                "key_spec": created.spec,
+                "alias": created.alias,
+            });
+            return print_line(&created.to_string());
         }
-        Ok(())
+        match &created.alias {
+            Some(alias) => eprintln!("created {} key {} ({alias})", created.spec, created.arn),
+            None => eprintln!("created {} key {}", created.spec, created.arn),
+        }
+        print_line(&created.key_id)
     })
 }

@@ -7,7 +7,7 @@ use kmsjwt_verify::Alg;
 use serde_json::{Value, json};
 
 use super::args::parse_alg;
-use super::kms_args::{KmsArgs, report};
+use super::kms_args::{KmsArgs, print_line, report};
 use super::public_key::pretty;
 use crate::exit::Failure;
 use crate::kms::KidMode;
@@ -62,7 +62,6 @@ pub fn run(args: JwksArgs) -> Result<(), Failure> {
                 .unwrap_or_else(|| key.default_alg());
             jwks.push(Value::Object(key.jwk(alg, &args.kid)));
         }
-        println!("{}", pretty(&json!({ "keys": jwks })));
-        Ok(())
+        print_line(&pretty(&json!({ "keys": jwks })))
     })
 }

@@ -71,6 +71,19 @@ pub fn failure_of(error: &Error) -> Failure {
     }
 }
 
+/// Writes `text` and a newline to stdout; a closed or failing stdout is an error (exit 1),
+/// not a panic.
+pub fn print_line(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .map_err(|error| {
+            eprintln!("error: cannot write to stdout: {error}");
+            Failure::Refused
+        })
+}
+
 /// Reads `JSON`, `@FILE` or `-` (standard input) for `--claims` and `--header`.
 pub fn read_json_argument(flag: &str, argument: &str) -> Result<String, Failure> {
     if argument == "-" {

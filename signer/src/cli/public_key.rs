@@ -5,7 +5,7 @@ use kmsjwt_verify::Alg;
 use serde_json::{Value, json};
 
 use super::args::parse_alg;
-use super::kms_args::{KmsArgs, report};
+use super::kms_args::{KmsArgs, print_line, report};
 use crate::exit::Failure;
 use crate::kms::KidMode;
 
@@ -48,15 +48,12 @@ pub fn run(args: PublicKeyArgs) -> Result<(), Failure> {
             Some(alg) => key.check_alg(alg).map_err(|error| report(&error))?,
             None => key.default_alg(),
         };
-        match args.format {
-            Format::Pem => print!("{}", key.pem()),
-            Format::Jwk => println!("{}", pretty(&Value::Object(key.jwk(alg, &args.kid)))),
-            Format::Jwks => println!(
-                "{}",
-                pretty(&json!({ "keys": [Value::Object(key.jwk(alg, &args.kid))] }))
-            ),
-        }
-        Ok(())
+        let text = match args.format {
+            Format::Pem => key.pem().trim_end().to_owned(),
+            Format::Jwk => pretty(&Value::Object(key.jwk(alg, &args.kid))),
+            Format::Jwks => pretty(&json!({ "keys": [Value::Object(key.jwk(alg, &args.kid))] })),
+        };
+        print_line(&text)
     })
 }
 

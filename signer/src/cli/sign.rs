@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::args::{parse_alg, parse_duration};
 use super::batch;
-use super::kms_args::{KmsArgs, read_json_argument, report};
+use super::kms_args::{KmsArgs, print_line, read_json_argument, report};
 use crate::claims::{ClaimsTemplate, parse_claims};
 use crate::exit::Failure;
 use crate::kms::KidMode;
@@ -113,8 +113,7 @@ pub fn run(args: SignArgs) -> Result<(), Failure> {
                 .issue(&template, &custom)
                 .await
                 .map_err(|error| report(&error))?;
-            println!("{token}");
-            Ok(())
+            print_line(&token)
         }
     })
 }

@@ -133,3 +133,49 @@ fn missing_credentials_are_exit_3() {
     assert!(stderr.contains("error[ERR_KMS_CREDENTIALS]"), "{stderr}");
     assert!(stderr.contains("AWS_PROFILE"), "{stderr}");
 }
+
+#[test]
+fn missing_region_is_exit_3_and_says_so() {
+    let server = Ministack::shared();
+    let output = std::process::Command::new(KMSJWT)
+        .args(["sign", "--key-id", "alias/any"])
+        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no AWS region"), "{stderr}");
+    assert!(stderr.contains("AWS_REGION"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_is_an_error_not_a_panic() {
+    let server = Ministack::shared();
+    let key = server.create_key("ECC_NIST_P256", None);
+    let mut child = std::process::Command::new(KMSJWT)
+        .args(["sign", "--key-id", &key.key_id])
+        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
