@@ -12,7 +12,7 @@ JS_TESTS := verifier-wasm/js-tests
 .PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
-test: deps lint rust-test wasm js-test www-test example-test fuzz-smoke
+test: deps lint rust-test wasm js-test www-test example-test demo-test fuzz-smoke
 
 deps: js-deps
 	rustup component add clippy rustfmt >/dev/null 2>&1 || true
@@ -22,7 +22,7 @@ deps: js-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json"
+	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json" "demo/*.mjs" "tests/*.mjs"
 
 rust-test:
 	$(CARGO) test --workspace
@@ -97,3 +97,15 @@ www-screenshot: www browser-deps
 .PHONY: example-test
 example-test: wasm
 	node --test --test-reporter=spec examples/cloudflare-worker/test/*.test.mjs
+
+## make demo: the whole idea on this machine with a local KMS (demo/run.sh): keys, tokens,
+## jwks.json, verification in Node and in workerd, and the inspector page. Ctrl-C stops it;
+## DEMO_EXIT=1 runs it through and exits.
+.PHONY: demo demo-test
+demo:
+	bash demo/run.sh
+
+## make demo end to end: non-interactive; interactive with the page in Chromium, then Ctrl-C;
+## output into a closed pipe. Each time nothing it started may be left running.
+demo-test: wasm browser-deps
+	node --test --test-concurrency=1 --test-reporter=spec tests/demo.test.mjs
