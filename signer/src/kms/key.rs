@@ -140,60 +140,109 @@ impl KmsKey {
     }
 }
 
+/// What `DescribeKey` (or, without permission for it, `GetPublicKey`) says about a key.
+struct Described {
+    arn: String,
+    key_id: String,
+    spec: String,
+}
+
 /// `DescribeKey`, checks, then `GetPublicKey`.
+///
+/// A caller allowed only `kms:GetPublicKey` and `kms:Sign` (least privilege) gets
+/// `AccessDeniedException` from `DescribeKey`: then the key is resolved from `GetPublicKey`
+/// alone (it reports the ARN, spec and usage too), and a disabled or deleted key shows up
+/// at `Sign`, with the same error codes.
 pub(super) async fn resolve(kms: &Kms, name: &str) -> Result<KmsKey> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::input("the key id is empty"));
     }
-    let described = kms
-        .client
-        .describe_key()
-        .key_id(name)
-        .send()
-        .await
-        .map_err(|error| from_sdk(kms.call("DescribeKey", Some(name)), error))?;
-    let metadata = described.key_metadata.ok_or_else(|| {
-        Error::kms(
-            "MissingKeyMetadata",
-            format!("KMS DescribeKey for key {name} answered without key metadata"),
-        )
-    })?;
-    let arn = metadata
-        .arn()
-        .map(str::to_owned)
-        .unwrap_or_else(|| metadata.key_id().to_owned());
-    // Emulators may leave `KeySpec` out; `CustomerMasterKeySpec` is the older name.
-    #[allow(deprecated)]
-    let spec = metadata
-        .key_spec()
-        .map(|spec| spec.as_str().to_owned())
-        .or_else(|| {
-            metadata
-                .customer_master_key_spec()
+    let described = match kms.client.describe_key().key_id(name).send().await {
+        Ok(output) => {
+            let metadata = output.key_metadata.ok_or_else(|| {
+                Error::kms(
+                    "MissingKeyMetadata",
+                    format!("KMS DescribeKey for key {name} answered without key metadata"),
+                )
+            })?;
+            let arn = metadata
+                .arn()
+                .map(str::to_owned)
+                .unwrap_or_else(|| metadata.key_id().to_owned());
+            // Emulators may leave `KeySpec` out; `CustomerMasterKeySpec` is the older name.
+            #[allow(deprecated)]
+            let spec = metadata
+                .key_spec()
                 .map(|spec| spec.as_str().to_owned())
-        })
-        .unwrap_or_default();
-    check_usage(name, &spec, metadata.key_usage())?;
-    check_state(name, &arn, metadata.key_state())?;
-    let Some(expected_type) = key_spec::key_type(&spec) else {
-        return Err(Error::new(
-            ErrorKind::KeyNotSupported,
-            format!(
-                "key {name} has key spec {spec}, which kmsjwt cannot sign JWTs with; use a key \
-                 with one of {}",
-                key_spec::names().collect::<Vec<_>>().join(", ")
-            ),
-        ));
+                .or_else(|| {
+                    metadata
+                        .customer_master_key_spec()
+                        .map(|spec| spec.as_str().to_owned())
+                })
+                .unwrap_or_default();
+            check_usage(name, &spec, metadata.key_usage())?;
+            check_state(name, &arn, metadata.key_state())?;
+            Some(Described {
+                key_id: metadata.key_id().to_owned(),
+                arn,
+                spec,
+            })
+        }
+        Err(error) => {
+            let error = from_sdk(kms.call("DescribeKey", Some(name)), error);
+            if error.kms_code() != Some("AccessDeniedException") {
+                return Err(error);
+            }
+            tracing::debug!(
+                key = name,
+                "DescribeKey denied; resolving with GetPublicKey"
+            );
+            None
+        }
     };
 
     let public = kms
         .client
         .get_public_key()
-        .key_id(&arn)
+        .key_id(described.as_ref().map_or(name, |described| &described.arn))
         .send()
         .await
         .map_err(|error| from_sdk(kms.call("GetPublicKey", Some(name)), error))?;
+    let described = match described {
+        Some(described) => described,
+        None => {
+            #[allow(deprecated)]
+            let spec = public
+                .key_spec()
+                .map(|spec| spec.as_str().to_owned())
+                .or_else(|| {
+                    public
+                        .customer_master_key_spec()
+                        .map(|spec| spec.as_str().to_owned())
+                })
+                .unwrap_or_default();
+            check_usage(name, &spec, public.key_usage())?;
+            let arn = public.key_id().unwrap_or(name).to_owned();
+            let key_id = arn.rsplit_once(":key/").map_or(arn.as_str(), |(_, id)| id);
+            Described {
+                key_id: key_id.to_owned(),
+                arn,
+                spec,
+            }
+        }
+    };
+    let Described { arn, key_id, spec } = described;
+    let Some(expected_type) = key_spec::key_type(&spec) else {
+        return Err(Error::new(
+            ErrorKind::KeyNotSupported,
+            format!(
+                "key {name} has key spec {spec:?}, which kmsjwt cannot sign JWTs with; use a \
+                 key with one of {}",
+                key_spec::names().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    };
     let spki_der = public
         .public_key
         .map(|blob| blob.into_inner())
@@ -223,7 +272,7 @@ pub(super) async fn resolve(kms: &Kms, name: &str) -> Result<KmsKey> {
     }
     Ok(KmsKey {
         name: name.to_owned(),
-        key_id: metadata.key_id().to_owned(),
+        key_id,
         thumbprint: thumbprint(&public_key),
         arn,
         spec,

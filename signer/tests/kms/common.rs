@@ -364,6 +364,17 @@ pub type StubAnswer = (u16, Value);
 
 impl StubKms {
     pub fn start(answer: impl Fn(&str, &Value) -> StubAnswer + Send + Sync + 'static) -> StubKms {
+        StubKms::start_forwarding(None, move |operation, request| {
+            Some(answer(operation, request))
+        })
+    }
+
+    /// Like [`StubKms::start`], but requests `answer` returns `None` for are forwarded to
+    /// the KMS on `upstream` (a ministack port) and its answer is passed back.
+    pub fn start_forwarding(
+        upstream: Option<u16>,
+        answer: impl Fn(&str, &Value) -> Option<StubAnswer> + Send + Sync + 'static,
+    ) -> StubKms {
         use std::io::{BufRead, BufReader, Read, Write};
         use std::sync::Arc;
         let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the stub");
@@ -380,54 +391,81 @@ impl StubKms {
                     let mut writer = connection.try_clone().unwrap();
                     let mut reader = BufReader::new(connection);
                     loop {
-                        let (mut target, mut length) = (String::new(), 0usize);
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        let Some((head, target, body)) = read_message(&mut reader) else {
                             return;
-                        }
-                        loop {
-                            line.clear();
-                            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                                return;
-                            }
-                            let header = line.trim_end();
-                            if header.is_empty() {
-                                break;
-                            }
-                            if let Some((name, value)) = header.split_once(':') {
-                                if name.eq_ignore_ascii_case("x-amz-target") {
-                                    target =
-                                        value.trim().trim_start_matches("TrentService.").to_owned();
-                                } else if name.eq_ignore_ascii_case("content-length") {
-                                    length = value.trim().parse().unwrap_or(0);
-                                }
-                            }
-                        }
-                        let mut body = vec![0u8; length];
-                        if reader.read_exact(&mut body).is_err() {
-                            return;
-                        }
+                        };
                         recorded.lock().unwrap().push(target.clone());
                         let request = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                        let (status, reply) = answer(&target, &request);
-                        let reply = reply.to_string();
-                        let mut response = format!(
-                            "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\n\
-                             Content-Length: {}\r\n",
-                            reply.len()
-                        );
-                        if let Some(kind) = reply_type(&reply) {
-                            response.push_str(&format!("x-amzn-ErrorType: {kind}\r\n"));
-                        }
-                        response.push_str("\r\n");
-                        response.push_str(&reply);
-                        if writer.write_all(response.as_bytes()).is_err() {
+                        let response = match (answer(&target, &request), upstream) {
+                            (Some((status, reply)), _) => {
+                                let reply = reply.to_string();
+                                let mut response = format!(
+                                    "HTTP/1.1 {status} X\r\nContent-Type: \
+                                     application/x-amz-json-1.1\r\nContent-Length: {}\r\n",
+                                    reply.len()
+                                );
+                                if let Some(kind) = reply_type(&reply) {
+                                    response.push_str(&format!("x-amzn-ErrorType: {kind}\r\n"));
+                                }
+                                response.push_str("\r\n");
+                                response.push_str(&reply);
+                                response.into_bytes()
+                            }
+                            (None, Some(upstream)) => {
+                                let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream))
+                                else {
+                                    return;
+                                };
+                                let mut request = head.into_bytes();
+                                request.extend_from_slice(&body);
+                                if server.write_all(&request).is_err() {
+                                    return;
+                                }
+                                let mut server = BufReader::new(server);
+                                let Some((head, _, body)) = read_message(&mut server) else {
+                                    return;
+                                };
+                                let mut response = head.into_bytes();
+                                response.extend_from_slice(&body);
+                                response
+                            }
+                            (None, None) => return,
+                        };
+                        if writer.write_all(&response).is_err() {
                             return;
                         }
                     }
                 });
             }
         });
+
+        /// One HTTP/1.1 message: its head (start line and headers, as sent), its
+        /// `X-Amz-Target` operation, and its body (by Content-Length).
+        fn read_message(reader: &mut impl BufRead) -> Option<(String, String, Vec<u8>)> {
+            let (mut head, mut target, mut length) = (String::new(), String::new(), 0usize);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).ok()? == 0 {
+                    return None;
+                }
+                head.push_str(&line);
+                let header = line.trim_end();
+                if header.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = header.split_once(':') {
+                    if name.eq_ignore_ascii_case("x-amz-target") {
+                        target = value.trim().trim_start_matches("TrentService.").to_owned();
+                    } else if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+            }
+            let mut body = vec![0u8; length];
+            reader.read_exact(&mut body).ok()?;
+            Some((head, target, body))
+        }
+
         StubKms { port, requests }
     }
 

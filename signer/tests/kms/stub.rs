@@ -99,3 +99,67 @@ fn a_batch_with_lying_kms_reports_every_line() {
         assert_eq!(line["error"]["code"], "ERR_SELF_CHECK_FAILED");
     }
 }
+
+fn access_denied() -> (u16, serde_json::Value) {
+    (
+        400,
+        json!({"__type": "AccessDeniedException", "message": "not authorized to perform kms:DescribeKey"}),
+    )
+}
+
+#[test]
+fn least_privilege_without_describe_key_still_signs() {
+    let server = crate::common::Ministack::shared();
+    let alias = format!("alias/{}", crate::common::unique("least"));
+    let key = server.create_key("ECC_NIST_P256", Some(&alias));
+    let pem = server
+        .kmsjwt(&["public-key", "--key-id", &key.key_id])
+        .token();
+    // Only GetPublicKey and Sign are allowed.
+    let stub = StubKms::start_forwarding(Some(server.port), |operation, _| {
+        (operation == "DescribeKey").then(access_denied)
+    });
+    for name in [key.key_id.as_str(), &alias] {
+        let token = run_kmsjwt(
+            &stub.endpoint(),
+            &["sign", "--key-id", name, "--kid", "key-id"],
+            None,
+        )
+        .token();
+        let verified = kmsjwt_verify::Verifier::from_key_text(&pem, Default::default())
+            .unwrap()
+            .verify(&token)
+            .unwrap();
+        assert_eq!(verified.header.kid.as_deref(), Some(key.key_id.as_str()));
+    }
+    assert_eq!(
+        stub.operations(),
+        [
+            "DescribeKey",
+            "GetPublicKey",
+            "Sign",
+            "DescribeKey",
+            "GetPublicKey",
+            "Sign"
+        ]
+    );
+    // A disabled key is then reported by Sign, with the same code.
+    crate::common::block_on(server.admin().disable_key().key_id(&key.key_id).send()).unwrap();
+    run_kmsjwt(&stub.endpoint(), &["sign", "--key-id", &alias], None)
+        .assert_code(3)
+        .assert_stderr_contains("DisabledException")
+        .assert_stderr_contains(&alias);
+    // Other DescribeKey errors are not papered over.
+    let not_found = StubKms::start_forwarding(Some(server.port), |operation, _| {
+        (operation == "DescribeKey").then(|| {
+            (
+                400,
+                json!({"__type": "NotFoundException", "message": "no such key"}),
+            )
+        })
+    });
+    run_kmsjwt(&not_found.endpoint(), &["sign", "--key-id", &alias], None)
+        .assert_code(3)
+        .assert_stderr_contains("NotFoundException");
+    assert_eq!(not_found.operations(), ["DescribeKey"]);
+}
