@@ -10,6 +10,8 @@ export interface JWK {
   y?: string;
   n?: string;
   e?: string;
+  /** AKP (ML-DSA) public key. */
+  pub?: string;
   [member: string]: unknown;
 }
 

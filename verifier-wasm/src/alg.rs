@@ -22,6 +22,10 @@ pub enum Alg {
     EdDSA,
     /// Ed25519, under its fully specified name (RFC 9864).
     Ed25519,
+    /// ML-DSA-44 (FIPS 204, RFC 9964), pure, with an empty context.
+    MlDsa44,
+    MlDsa65,
+    MlDsa87,
 }
 
 /// The hash a signature scheme applies to the JWS signing input.
@@ -41,6 +45,43 @@ pub enum Curve {
     Secp256k1,
 }
 
+/// An ML-DSA parameter set (FIPS 204).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MlDsaLevel {
+    L44,
+    L65,
+    L87,
+}
+
+impl MlDsaLevel {
+    /// The JOSE name of its one algorithm, also the AKP JWK's required `alg`.
+    pub fn alg(self) -> Alg {
+        match self {
+            MlDsaLevel::L44 => Alg::MlDsa44,
+            MlDsaLevel::L65 => Alg::MlDsa65,
+            MlDsaLevel::L87 => Alg::MlDsa87,
+        }
+    }
+
+    /// Bytes in an encoded public key.
+    pub fn public_key_len(self) -> usize {
+        match self {
+            MlDsaLevel::L44 => 1312,
+            MlDsaLevel::L65 => 1952,
+            MlDsaLevel::L87 => 2592,
+        }
+    }
+
+    /// Bytes in an encoded signature.
+    pub fn signature_len(self) -> usize {
+        match self {
+            MlDsaLevel::L44 => 2420,
+            MlDsaLevel::L65 => 3309,
+            MlDsaLevel::L87 => 4627,
+        }
+    }
+}
+
 /// What a key is, as far as algorithm choice is concerned: the key type fixes which
 /// algorithms it can verify, so algorithm confusion is ruled out by this type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +89,8 @@ pub enum KeyType {
     Rsa,
     Ec(Curve),
     Ed25519,
+    /// An AKP key of one ML-DSA parameter set.
+    MlDsa(MlDsaLevel),
 }
 
 /// The signature scheme that an algorithm verifies with.
@@ -60,6 +103,8 @@ pub enum Scheme {
     Ecdsa(Curve, HashAlg),
     /// Pure Ed25519 (RFC 8032), no pre-hash.
     Ed25519,
+    /// Pure ML-DSA (FIPS 204 algorithm 3) with an empty context; no pre-hash variant.
+    MlDsa(MlDsaLevel),
 }
 
 /// How KMS is asked to sign for an algorithm.
@@ -67,7 +112,8 @@ pub enum Scheme {
 pub enum KmsMessageType {
     /// The signer hashes the signing input and sends the digest.
     Digest,
-    /// The signer sends the signing input itself (KMS limits it to 4096 bytes).
+    /// The signer sends the signing input itself (KMS limits it to 4096 bytes; ML-DSA
+    /// signers send the FIPS 204 `mu` as EXTERNAL_MU above that).
     Raw,
 }
 
@@ -86,7 +132,7 @@ pub struct AlgSpec {
 use Curve::*;
 use HashAlg::*;
 
-/// Every algorithm kmsjwt supports, one row each. ML-DSA joins as three rows.
+/// Every algorithm kmsjwt supports, one row each.
 pub const ALGORITHMS: &[AlgSpec] = &[
     row(
         Alg::RS256,
@@ -150,11 +196,29 @@ pub const ALGORITHMS: &[AlgSpec] = &[
     ),
     row(Alg::EdDSA, "EdDSA", Scheme::Ed25519, "ED25519_SHA_512"),
     row(Alg::Ed25519, "Ed25519", Scheme::Ed25519, "ED25519_SHA_512"),
+    row(
+        Alg::MlDsa44,
+        "ML-DSA-44",
+        Scheme::MlDsa(MlDsaLevel::L44),
+        "ML_DSA_SHAKE_256",
+    ),
+    row(
+        Alg::MlDsa65,
+        "ML-DSA-65",
+        Scheme::MlDsa(MlDsaLevel::L65),
+        "ML_DSA_SHAKE_256",
+    ),
+    row(
+        Alg::MlDsa87,
+        "ML-DSA-87",
+        Scheme::MlDsa(MlDsaLevel::L87),
+        "ML_DSA_SHAKE_256",
+    ),
 ];
 
 const fn row(alg: Alg, name: &'static str, scheme: Scheme, kms: &'static str) -> AlgSpec {
     let kms_message_type = match scheme {
-        Scheme::Ed25519 => KmsMessageType::Raw,
+        Scheme::Ed25519 | Scheme::MlDsa(_) => KmsMessageType::Raw,
         _ => KmsMessageType::Digest,
     };
     AlgSpec {
@@ -217,15 +281,16 @@ impl Alg {
             Scheme::RsaPkcs1v15(_) | Scheme::RsaPss(_) => KeyType::Rsa,
             Scheme::Ecdsa(curve, _) => KeyType::Ec(curve),
             Scheme::Ed25519 => KeyType::Ed25519,
+            Scheme::MlDsa(level) => KeyType::MlDsa(level),
         }
     }
 
     /// The hash applied to the signing input before signing, or `None` where the scheme
-    /// signs the message itself (Ed25519).
+    /// signs the message itself (Ed25519, ML-DSA).
     pub fn hash(self) -> Option<HashAlg> {
         match self.scheme() {
             Scheme::RsaPkcs1v15(hash) | Scheme::RsaPss(hash) | Scheme::Ecdsa(_, hash) => Some(hash),
-            Scheme::Ed25519 => None,
+            Scheme::Ed25519 | Scheme::MlDsa(_) => None,
         }
     }
 
@@ -253,6 +318,7 @@ impl KeyType {
             KeyType::Ec(P521) => Alg::ES512,
             KeyType::Ec(Secp256k1) => Alg::ES256K,
             KeyType::Ed25519 => Alg::EdDSA,
+            KeyType::MlDsa(level) => level.alg(),
         }
     }
 
@@ -262,6 +328,7 @@ impl KeyType {
             KeyType::Rsa => "RSA",
             KeyType::Ec(curve) => curve.describe(),
             KeyType::Ed25519 => "Ed25519",
+            KeyType::MlDsa(level) => level.alg().name(),
         }
     }
 }
@@ -350,7 +417,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ALGORITHMS.len());
-        assert_eq!(ALGORITHMS.len(), 12);
+        assert_eq!(ALGORITHMS.len(), 15);
     }
 
     #[test]
@@ -380,7 +447,16 @@ mod tests {
         assert_eq!(k256, [Alg::ES256K]);
         let ed: Vec<_> = KeyType::Ed25519.algorithms().collect();
         assert_eq!(ed, [Alg::EdDSA, Alg::Ed25519]);
-        for key_type in [KeyType::Rsa, KeyType::Ec(P384), KeyType::Ed25519] {
+        let ml: Vec<_> = KeyType::MlDsa(MlDsaLevel::L65).algorithms().collect();
+        assert_eq!(ml, [Alg::MlDsa65]);
+        assert_eq!(Alg::from_name("ML-DSA-87"), Ok(Alg::MlDsa87));
+        assert_eq!(Alg::MlDsa44.kms_message_type(), KmsMessageType::Raw);
+        for key_type in [
+            KeyType::Rsa,
+            KeyType::Ec(P384),
+            KeyType::Ed25519,
+            KeyType::MlDsa(MlDsaLevel::L87),
+        ] {
             assert_eq!(key_type.default_alg().key_type(), key_type);
         }
     }

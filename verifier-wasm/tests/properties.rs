@@ -47,7 +47,7 @@ proptest! {
 
     #[test]
     fn mutated_valid_tokens_never_panic_and_never_verify(
-        alg_index in 0usize..12,
+        alg_index in 0usize..15,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
     ) {
         let alg = Alg::all().nth(alg_index).unwrap();

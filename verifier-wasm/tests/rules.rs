@@ -798,3 +798,86 @@ fn decode_reads_without_verifying_even_unsigned_tokens() {
         assert!(kmsjwt_verify::decode(bad).is_err(), "{bad}");
     }
 }
+
+// --- ML-DSA (RFC 9964) ------------------------------------------------------------------
+
+#[test]
+fn ml_dsa_keys_are_akp_with_a_required_alg() {
+    let token = token(Alg::MlDsa44, &claims());
+    let jwk = jwk_of(Alg::MlDsa44, json!({}));
+    assert_eq!(jwk["kty"], "AKP");
+    assert_eq!(jwk["alg"], "ML-DSA-44");
+    verify_with(
+        KeySet::from_text(&jwk.to_string()).unwrap(),
+        options(),
+        &token,
+    )
+    .unwrap();
+    // Thumbprint members are alg, kty, pub in that order.
+    let members: Vec<&String> = jwk.as_object().unwrap().keys().collect();
+    assert_eq!(members, ["alg", "kty", "pub"]);
+
+    let mut no_alg = jwk.clone();
+    no_alg.as_object_mut().unwrap().remove("alg");
+    assert_eq!(
+        KeySet::from_text(&no_alg.to_string()).unwrap_err().code(),
+        "ERR_JWK_INVALID"
+    );
+    // The 44 key's bytes claimed as a 65 key: wrong length.
+    let mut relabelled = jwk.clone();
+    relabelled["alg"] = json!("ML-DSA-65");
+    assert_eq!(
+        KeySet::from_text(&relabelled.to_string())
+            .unwrap_err()
+            .code(),
+        "ERR_JWK_INVALID"
+    );
+    let mut not_ml_dsa = jwk.clone();
+    not_ml_dsa["alg"] = json!("ES256");
+    assert_eq!(
+        KeySet::from_text(&not_ml_dsa.to_string())
+            .unwrap_err()
+            .code(),
+        "ERR_JOSE_NOT_SUPPORTED"
+    );
+}
+
+#[test]
+fn ml_dsa_levels_do_not_mix_and_lengths_are_exact() {
+    let token_65 = token(Alg::MlDsa65, &claims());
+    assert_eq!(
+        code(verify(Alg::MlDsa44, &token_65)),
+        "ERR_JOSE_ALG_NOT_ALLOWED"
+    );
+    assert_eq!(
+        code(verify(Alg::MlDsa87, &token_65)),
+        "ERR_JOSE_ALG_NOT_ALLOWED"
+    );
+    let signature = signature_of(&token_65);
+    assert_eq!(signature.len(), 3309);
+    let mut longer = signature.clone();
+    longer.push(0);
+    assert_eq!(
+        code(verify(Alg::MlDsa65, &with_signature(&token_65, &longer))),
+        "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+    );
+    assert_eq!(
+        code(verify(
+            Alg::MlDsa65,
+            &with_signature(&token_65, &signature[..3308])
+        )),
+        "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+    );
+    // A pre-hash (HashML-DSA) name is not a JOSE alg.
+    let parts = segments(&token_65);
+    let prehash = format!(
+        "{}.{}.{}",
+        base64url::encode(br#"{"alg":"HashML-DSA-65"}"#),
+        parts[1],
+        parts[2]
+    );
+    assert_eq!(
+        code(verify(Alg::MlDsa65, &prehash)),
+        "ERR_JOSE_NOT_SUPPORTED"
+    );
+}

@@ -295,3 +295,60 @@ fn ed25519() {
     assert!(tally.valid > 20 && tally.invalid > 50, "{tally:?}");
     assert_eq!(tally.acceptable_accepted, 0, "{tally:?}");
 }
+
+#[test]
+fn ml_dsa() {
+    // JOSE signs with an empty context, so vectors with a context are refused here even
+    // when Wycheproof calls them valid; the rest must match Wycheproof's verdict.
+    use kmsjwt_verify::alg::MlDsaLevel;
+    use kmsjwt_verify::crypto::MlDsaPublicKey;
+    use wycheproof::mldsa_verify::{TestName, TestSet};
+    for (name, level) in [
+        (TestName::MlDsa44Verify, MlDsaLevel::L44),
+        (TestName::MlDsa65Verify, MlDsaLevel::L65),
+        (TestName::MlDsa87Verify, MlDsaLevel::L87),
+    ] {
+        let mut tally = Tally::default();
+        let mut with_context = 0;
+        for group in TestSet::load(name).unwrap().test_groups {
+            let key = match MlDsaPublicKey::from_bytes(level, &group.pubkey) {
+                Ok(key) => PublicKey::MlDsa(key),
+                Err(_) => {
+                    assert!(
+                        group
+                            .tests
+                            .iter()
+                            .all(|test| test.result != TestResult::Valid)
+                    );
+                    assert!(from_spki_der(&group.der).is_err(), "SPKI reader agrees");
+                    continue;
+                }
+            };
+            let from_der = from_spki_der(&group.der).expect("ML-DSA SPKI parses");
+            assert_eq!(
+                kmsjwt_verify::keys::thumbprint(&key),
+                kmsjwt_verify::keys::thumbprint(&from_der)
+            );
+            for test in group.tests {
+                let ours = key.verify(level.alg(), &test.msg, &test.sig);
+                if test.ctx.as_ref().is_some_and(|ctx| !ctx.is_empty()) {
+                    assert!(!ours, "{name:?} tc {} has a context", test.tc_id);
+                    with_context += 1;
+                    continue;
+                }
+                tally.check(
+                    &format!("{name:?}"),
+                    test.tc_id,
+                    &test.comment,
+                    test.result,
+                    ours,
+                );
+            }
+        }
+        assert!(
+            tally.valid > 5 && tally.invalid > 5,
+            "{name:?} {tally:?} ({with_context} with context)"
+        );
+        assert_eq!(tally.acceptable_accepted, 0, "{name:?} {tally:?}");
+    }
+}

@@ -5,6 +5,8 @@
 mod ecdsa;
 #[cfg(feature = "eddsa")]
 mod eddsa;
+#[cfg(feature = "mldsa")]
+mod mldsa;
 #[cfg(feature = "rsa")]
 mod rsa;
 
@@ -12,6 +14,8 @@ mod rsa;
 pub use self::ecdsa::EcPublicKey;
 #[cfg(feature = "eddsa")]
 pub use self::eddsa::Ed25519PublicKey;
+#[cfg(feature = "mldsa")]
+pub use self::mldsa::MlDsaPublicKey;
 #[cfg(feature = "rsa")]
 pub use self::rsa::{MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPublicKey};
 
@@ -26,6 +30,8 @@ pub enum PublicKey {
     Ec(EcPublicKey),
     #[cfg(feature = "eddsa")]
     Ed25519(Ed25519PublicKey),
+    #[cfg(feature = "mldsa")]
+    MlDsa(MlDsaPublicKey),
 }
 
 impl PublicKey {
@@ -37,6 +43,8 @@ impl PublicKey {
             PublicKey::Ec(key) => KeyType::Ec(key.curve()),
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => KeyType::Ed25519,
+            #[cfg(feature = "mldsa")]
+            PublicKey::MlDsa(key) => KeyType::MlDsa(key.level()),
         }
     }
 
@@ -64,6 +72,8 @@ impl PublicKey {
             (PublicKey::Ec(key), Scheme::Ecdsa(..)) => key.verify(signing_input, signature),
             #[cfg(feature = "eddsa")]
             (PublicKey::Ed25519(key), Scheme::Ed25519) => key.verify(signing_input, signature),
+            #[cfg(feature = "mldsa")]
+            (PublicKey::MlDsa(key), Scheme::MlDsa(_)) => key.verify(signing_input, signature),
             #[allow(unreachable_patterns)]
             _ => false,
         }

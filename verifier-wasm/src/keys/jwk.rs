@@ -15,6 +15,8 @@ use crate::crypto::PublicKey;
 #[cfg(feature = "rsa")]
 use crate::crypto::RsaPublicKey;
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "mldsa")]
+use crate::{alg::KeyType, crypto::MlDsaPublicKey};
 
 /// Members that only private or symmetric keys have.
 const SECRET_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"];
@@ -71,6 +73,26 @@ pub fn parse_jwk(members: &Map<String, Value>) -> Result<JwkKey> {
                 ));
             }
         },
+        #[cfg(feature = "mldsa")]
+        "AKP" => {
+            // RFC 9964: an AKP key names its one algorithm, which fixes the parameter set.
+            let name = string_member(members, "alg")?;
+            let level = match Alg::from_name(name).map(Alg::key_type) {
+                Ok(KeyType::MlDsa(level)) => level,
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::NotSupported,
+                        format!(
+                            "the AKP key's \"alg\": {name:?} is not an ML-DSA algorithm kmsjwt verifies"
+                        ),
+                    ));
+                }
+            };
+            PublicKey::MlDsa(MlDsaPublicKey::from_bytes(
+                level,
+                &binary_member(members, "pub")?,
+            )?)
+        }
         "oct" => return Err(Error::jwk("symmetric (\"oct\") keys are never accepted")),
         kty => {
             return Err(Error::new(
@@ -160,8 +182,8 @@ fn binary_member(members: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
     })
 }
 
-/// The key's public JWK members required by RFC 7638, in lexicographic order (which is
-/// also the order the thumbprint hashes).
+/// The key's public JWK members required by RFC 7638 (RFC 9964 for AKP: `alg`, `kty`,
+/// `pub`), in lexicographic order, which is also the order the thumbprint hashes.
 pub fn public_jwk(key: &PublicKey) -> Map<String, Value> {
     let mut jwk = Map::new();
     let mut put = |name: &str, value: String| {
@@ -187,6 +209,12 @@ pub fn public_jwk(key: &PublicKey) -> Map<String, Value> {
             put("crv", "Ed25519".to_owned());
             put("kty", "OKP".to_owned());
             put("x", base64url::encode(ed.as_bytes()));
+        }
+        #[cfg(feature = "mldsa")]
+        PublicKey::MlDsa(ml) => {
+            put("alg", ml.level().alg().name().to_owned());
+            put("kty", "AKP".to_owned());
+            put("pub", base64url::encode(&ml.to_bytes()));
         }
     }
     jwk

@@ -15,6 +15,8 @@ use crate::crypto::PublicKey;
 #[cfg(feature = "rsa")]
 use crate::crypto::RsaPublicKey;
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "mldsa")]
+use crate::{alg::MlDsaLevel, crypto::MlDsaPublicKey};
 
 #[cfg(feature = "rsa")]
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -22,6 +24,21 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 #[cfg(feature = "eddsa")]
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+#[cfg(feature = "mldsa")]
+const ML_DSA: &[(ObjectIdentifier, MlDsaLevel)] = &[
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.17"),
+        MlDsaLevel::L44,
+    ),
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.18"),
+        MlDsaLevel::L65,
+    ),
+    (
+        ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.19"),
+        MlDsaLevel::L87,
+    ),
+];
 #[cfg(feature = "ecdsa")]
 const CURVES: &[(ObjectIdentifier, Curve)] = &[
     (
@@ -96,11 +113,33 @@ pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
             }
             Ed25519PublicKey::from_bytes(key_bytes).map(PublicKey::Ed25519)
         }
-        oid => Err(Error::new(
-            ErrorKind::NotSupported,
-            format!("the public key algorithm {oid} is not supported by this build"),
-        )),
+        oid => from_other_spki(oid, spki.algorithm.parameters.is_some(), key_bytes),
     }
+}
+
+#[cfg(feature = "mldsa")]
+fn from_other_spki(
+    oid: ObjectIdentifier,
+    has_parameters: bool,
+    key_bytes: &[u8],
+) -> Result<PublicKey> {
+    match ML_DSA.iter().find(|(known, _)| *known == oid) {
+        Some(_) if has_parameters => Err(Error::jwk("an ML-DSA key's algorithm has no parameters")),
+        Some((_, level)) => MlDsaPublicKey::from_bytes(*level, key_bytes).map(PublicKey::MlDsa),
+        None => Err(unsupported_algorithm(oid)),
+    }
+}
+
+#[cfg(not(feature = "mldsa"))]
+fn from_other_spki(oid: ObjectIdentifier, _: bool, _: &[u8]) -> Result<PublicKey> {
+    Err(unsupported_algorithm(oid))
+}
+
+fn unsupported_algorithm(oid: ObjectIdentifier) -> Error {
+    Error::new(
+        ErrorKind::NotSupported,
+        format!("the public key algorithm {oid} is not supported by this build"),
+    )
 }
 
 fn from_certificate_der(der: &[u8]) -> Result<PublicKey> {

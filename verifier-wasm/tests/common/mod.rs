@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use kmsjwt_verify::alg::Scheme;
+use kmsjwt_verify::alg::{MlDsaLevel, Scheme};
 use kmsjwt_verify::{Alg, HashAlg, KeySet, base64url};
 use pkcs8::DecodePrivateKey;
 use serde_json::Value;
@@ -29,12 +29,96 @@ pub fn key_name(alg: Alg) -> &'static str {
         Scheme::Ecdsa(kmsjwt_verify::Curve::P521, _) => "p521",
         Scheme::Ecdsa(kmsjwt_verify::Curve::Secp256k1, _) => "secp256k1",
         Scheme::Ed25519 => "ed25519",
+        Scheme::MlDsa(_) => "(generated from a fixed seed)",
     }
 }
 
 /// The public key (SPKI PEM) that verifies tokens signed by [`sign`] with `alg`.
 pub fn public_pem(alg: Alg) -> String {
-    read_key(&format!("{}.pub.pem", key_name(alg)))
+    match alg.scheme() {
+        Scheme::MlDsa(level) => ml_dsa_public_pem(level),
+        _ => read_key(&format!("{}.pub.pem", key_name(alg))),
+    }
+}
+
+/// ML-DSA test keys come from a fixed seed (openssl 3.0 has no ML-DSA to make PEM files).
+const ML_DSA_SEED: [u8; 32] = *b"kmsjwt ML-DSA test key, not real";
+
+fn ml_dsa_public_key(level: MlDsaLevel) -> Vec<u8> {
+    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
+    let seed = ML_DSA_SEED.into();
+    match level {
+        MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+    }
+}
+
+fn ml_dsa_sign(level: MlDsaLevel, message: &[u8]) -> Vec<u8> {
+    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
+    let seed = ML_DSA_SEED.into();
+    match level {
+        MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
+            .sign_deterministic(message, &[])
+            .unwrap()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
+            .sign_deterministic(message, &[])
+            .unwrap()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
+            .sign_deterministic(message, &[])
+            .unwrap()
+            .encode()
+            .to_vec(),
+    }
+}
+
+/// SPKI for ML-DSA (RFC 9881): the algorithm OID without parameters, and the key.
+fn ml_dsa_public_pem(level: MlDsaLevel) -> String {
+    let arc = match level {
+        MlDsaLevel::L44 => 17,
+        MlDsaLevel::L65 => 18,
+        MlDsaLevel::L87 => 19,
+    };
+    let key = ml_dsa_public_key(level);
+    let oid = [
+        0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, arc,
+    ];
+    let algorithm = der_element(0x30, &oid);
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(&key);
+    let spki = der_element(0x30, &[algorithm, der_element(0x03, &bits)].concat());
+    kmsjwt_verify::keys::spki_der_to_pem(&spki)
+}
+
+fn der_element(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 128 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
 }
 
 pub fn public_keys(alg: Alg) -> KeySet {
@@ -44,6 +128,9 @@ pub fn public_keys(alg: Alg) -> KeySet {
 /// Signs `signing_input` with the private test key for `alg`.
 pub fn sign(alg: Alg, signing_input: &[u8]) -> Vec<u8> {
     use p256::ecdsa::signature::Signer;
+    if let Scheme::MlDsa(level) = alg.scheme() {
+        return ml_dsa_sign(level, signing_input);
+    }
     let pem = read_key(&format!("{}.pem", key_name(alg)));
     match alg.scheme() {
         Scheme::RsaPkcs1v15(hash) => {
@@ -88,6 +175,7 @@ pub fn sign(alg: Alg, signing_input: &[u8]) -> Vec<u8> {
             let key = ed25519_dalek::SigningKey::from_pkcs8_pem(&pem).unwrap();
             key.sign(signing_input).to_bytes().to_vec()
         }
+        Scheme::MlDsa(_) => unreachable!("handled above"),
     }
 }
 
