@@ -199,7 +199,7 @@ kmsjwt jwks "${aliases[@]/#/--key-id=}" >"$out/jwks.json"
 info "$out/jwks.json: $(node -e 'const s = require(process.argv[1]); console.log(s.keys.length + " keys: " + s.keys.map((k) => k.alg + " kid " + k.kid).join(", "))' "$out/jwks.json")"
 
 # ---------------------------------------------------------------------------------------
-step "Verifying each token in Node with the npm package (import { verify } from \"kmsjwt-verify\")"
+step "Verifying each token in Node with the npm package (import { Verifier } from \"kmsjwt-verify\")"
 node "$app/verify-node.mjs" "$out/jwks.json" "$tokens" "$issuer" "$audience"
 
 # ---------------------------------------------------------------------------------------
