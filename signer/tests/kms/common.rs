@@ -201,6 +201,7 @@ impl Run {
         self
     }
 
+    #[track_caller]
     pub fn token(&self) -> String {
         self.assert_success();
         self.stdout.trim().to_owned()
@@ -375,7 +376,7 @@ impl StubKms {
         upstream: Option<u16>,
         answer: impl Fn(&str, &Value) -> Option<StubAnswer> + Send + Sync + 'static,
     ) -> StubKms {
-        use std::io::{BufRead, BufReader, Read, Write};
+        use std::io::{BufRead, BufReader, Write};
         use std::sync::Arc;
         let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the stub");
         let port = listener.local_addr().unwrap().port();
@@ -411,24 +412,17 @@ impl StubKms {
                                 response.push_str(&reply);
                                 response.into_bytes()
                             }
-                            (None, Some(upstream)) => {
-                                let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream))
-                                else {
-                                    return;
-                                };
-                                let mut request = head.into_bytes();
-                                request.extend_from_slice(&body);
-                                if server.write_all(&request).is_err() {
-                                    return;
+                            (None, Some(upstream)) => match forward(upstream, head, &body) {
+                                Ok(response) => response,
+                                Err(error) => {
+                                    let reply = format!("the stub could not forward: {error}");
+                                    format!(
+                                        "HTTP/1.1 502 X\r\nContent-Length: {}\r\n\r\n{reply}",
+                                        reply.len()
+                                    )
+                                    .into_bytes()
                                 }
-                                let mut server = BufReader::new(server);
-                                let Some((head, _, body)) = read_message(&mut server) else {
-                                    return;
-                                };
-                                let mut response = head.into_bytes();
-                                response.extend_from_slice(&body);
-                                response
-                            }
+                            },
                             (None, None) => return,
                         };
                         if writer.write_all(&response).is_err() {
@@ -438,6 +432,20 @@ impl StubKms {
                 });
             }
         });
+
+        fn forward(upstream: u16, head: String, body: &[u8]) -> std::io::Result<Vec<u8>> {
+            let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
+            let mut request = head.into_bytes();
+            request.extend_from_slice(body);
+            server.write_all(&request)?;
+            let mut server = BufReader::new(server);
+            let (head, _, body) = read_message(&mut server).ok_or_else(|| {
+                std::io::Error::other("the upstream KMS closed without a complete answer")
+            })?;
+            let mut response = head.into_bytes();
+            response.extend_from_slice(&body);
+            Ok(response)
+        }
 
         /// One HTTP/1.1 message: its head (start line and headers, as sent), its
         /// `X-Amz-Target` operation, and its body (by Content-Length).
