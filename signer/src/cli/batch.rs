@@ -30,12 +30,14 @@ pub async fn run(
     let started = Instant::now();
     let progress = progress_bar();
     let input = BufReader::new(tokio::io::stdin());
-    let lines = stream::unfold(input, |mut input| async move {
+    // A read error ends the input (after its own error line): it would likely repeat.
+    let lines = stream::unfold(Some(input), |input| async move {
+        let mut input = input?;
         let mut line = Vec::new();
         match input.read_until(b'\n', &mut line).await {
             Ok(0) => None,
-            Ok(_) => Some((Ok(line), input)),
-            Err(error) => Some((Err(error), input)),
+            Ok(_) => Some((Ok(line), Some(input))),
+            Err(error) => Some((Err(error), None)),
         }
     });
     let mut results = std::pin::pin!(

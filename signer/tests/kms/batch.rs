@@ -249,3 +249,29 @@ fn a_progress_bar_is_drawn_when_stderr_is_a_terminal() {
         "the tokens went to stdout, not the terminal"
     );
 }
+
+#[test]
+fn unreadable_input_gives_one_error_line_and_ends() {
+    let server = Ministack::shared();
+    let key = server.create_key("ECC_NIST_P256", None);
+    // A directory as stdin: every read fails (EISDIR).
+    let directory = tempfile::tempdir().unwrap();
+    let output = Command::new(KMSJWT)
+        .args(["sign", "--key-id", &key.key_id, "--batch"])
+        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .stdin(std::fs::File::open(directory.path()).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Value> = stdout.lines().map(json).collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["error"]["code"], "ERR_INVALID_INPUT");
+}
