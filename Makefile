@@ -9,7 +9,7 @@ INTEROP := tests/interop
 WASM_BINDGEN_VERSION := 0.2.130
 JS_TESTS := verifier-wasm/js-tests
 
-.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js wasm wasm-tools js-deps browser-deps
+.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
 test: deps lint rust-test wasm js-test www-test example-test demo-test fuzz-smoke
@@ -65,7 +65,11 @@ browser-deps:
 
 ## make bench: criterion benchmarks of the native verifier (cached key), then the npm
 ## package against jose, fast-jwt and jsonwebtoken in Node, and the .wasm sizes.
-bench: bench-rust bench-js
+bench: bench-rust bench-js bench-signer
+
+## The signer against ministack next to a bare aws-sdk-kms loop (signer/benches/kms.rs).
+bench-signer: deps
+	CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 $(CARGO) bench -p kmsjwt --bench kms
 
 bench-rust:
 	$(CARGO) bench -p kmsjwt-verify --bench verify
