@@ -12,7 +12,8 @@ JS_TESTS := verifier-wasm/js-tests
 .PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
-test: deps lint rust-test wasm js-test www-test example-test demo-test fuzz-smoke
+# The short fuzz run goes first so that a test runner's summary closes the output.
+test: deps lint fuzz-smoke rust-test wasm js-test www-test example-test demo-test
 
 deps: js-deps
 	rustup component add clippy rustfmt >/dev/null 2>&1 || true
