@@ -9,6 +9,8 @@ mod eddsa;
 mod mldsa;
 #[cfg(feature = "rsa")]
 mod rsa;
+#[cfg(feature = "rsa")]
+mod rsa_public_op;
 
 #[cfg(feature = "ecdsa")]
 pub use self::ecdsa::EcPublicKey;

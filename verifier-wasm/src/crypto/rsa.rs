@@ -2,8 +2,8 @@
 
 use rsa::BoxedUint;
 use rsa::traits::PublicKeyParts;
-use sha2::{Sha256, Sha384, Sha512};
 
+use super::rsa_public_op::{self, Modulus};
 use crate::alg::HashAlg;
 use crate::error::{Error, Result};
 
@@ -15,7 +15,10 @@ pub const MAX_MODULUS_BITS: usize = 8192;
 /// An RSA public key of at least 2048 bits.
 #[derive(Clone, Debug)]
 pub struct RsaPublicKey {
+    /// Validated by the `rsa` crate (odd modulus, exponent range) and the source of `n`, `e`.
     key: rsa::PublicKey,
+    /// The same key prepared for the public operation.
+    modulus: Modulus,
 }
 
 impl RsaPublicKey {
@@ -46,7 +49,16 @@ impl RsaPublicKey {
             .map_err(|_| Error::jwk("the RSA public exponent is malformed"))?;
         let key = rsa::PublicKey::new_with_size_limits(n, e, MIN_MODULUS_BITS..=MAX_MODULUS_BITS)
             .map_err(|error| Error::jwk(format!("the RSA public key is invalid: {error}")))?;
-        Ok(RsaPublicKey { key })
+        if exponent.len() == 1 && exponent[0] < 3 || exponent.last().is_some_and(|low| low & 1 == 0)
+        {
+            return Err(Error::jwk(
+                "the RSA public exponent must be odd and at least 3",
+            ));
+        }
+        Ok(RsaPublicKey {
+            modulus: Modulus::new(modulus, exponent),
+            key,
+        })
     }
 
     /// Parses a PKCS#1 `RSAPublicKey` structure.
@@ -74,22 +86,12 @@ impl RsaPublicKey {
     /// RSASSA-PKCS1-v1_5: the whole encoded message is rebuilt and compared, never parsed,
     /// and the signature must be exactly as long as the modulus.
     pub fn verify_pkcs1v15(&self, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
-        match hash {
-            HashAlg::Sha256 => self.key.pkcs1v15_verify::<Sha256>(message, signature),
-            HashAlg::Sha384 => self.key.pkcs1v15_verify::<Sha384>(message, signature),
-            HashAlg::Sha512 => self.key.pkcs1v15_verify::<Sha512>(message, signature),
-        }
-        .is_ok()
+        rsa_public_op::verify_pkcs1v15(&self.modulus, hash, message, signature)
     }
 
     /// RSASSA-PSS with MGF1 over `hash` and a salt exactly as long as the hash.
     pub fn verify_pss(&self, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
-        match hash {
-            HashAlg::Sha256 => self.key.pss_verify::<Sha256>(message, signature),
-            HashAlg::Sha384 => self.key.pss_verify::<Sha384>(message, signature),
-            HashAlg::Sha512 => self.key.pss_verify::<Sha512>(message, signature),
-        }
-        .is_ok()
+        rsa_public_op::verify_pss(&self.modulus, hash, message, signature)
     }
 }
 

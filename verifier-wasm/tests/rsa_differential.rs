@@ -1,0 +1,104 @@
+//! The hand-written RSA public operation against the `rsa` crate, its reference: both
+//! must give the same verdict on valid signatures, corrupted ones and random bytes, for
+//! PKCS#1 v1.5 and PSS with every hash. (Wycheproof runs through it in wycheproof.rs.)
+
+mod common;
+
+use kmsjwt_verify::{Alg, HashAlg, PublicKey};
+use proptest::prelude::*;
+use rsa::BoxedUint;
+
+struct Pair {
+    ours: PublicKey,
+    reference: rsa::PublicKey,
+}
+
+fn pair() -> Pair {
+    let keys = common::public_keys(Alg::RS256);
+    let ours = keys.keys().next().unwrap().key.clone();
+    let PublicKey::Rsa(rsa_key) = &ours else {
+        panic!("RSA key")
+    };
+    let (n, e) = (rsa_key.modulus(), rsa_key.exponent());
+    let reference = rsa::PublicKey::new(
+        BoxedUint::from_be_slice(&n, (n.len() * 8) as u32).unwrap(),
+        BoxedUint::from_be_slice(&e, (e.len() * 8) as u32).unwrap(),
+    )
+    .unwrap();
+    Pair { ours, reference }
+}
+
+fn reference_verdict(key: &rsa::PublicKey, alg: Alg, message: &[u8], signature: &[u8]) -> bool {
+    use sha2::{Sha256, Sha384, Sha512};
+    match (alg.name().starts_with("PS"), alg.hash().unwrap()) {
+        (false, HashAlg::Sha256) => key.pkcs1v15_verify::<Sha256>(message, signature),
+        (false, HashAlg::Sha384) => key.pkcs1v15_verify::<Sha384>(message, signature),
+        (false, HashAlg::Sha512) => key.pkcs1v15_verify::<Sha512>(message, signature),
+        (true, HashAlg::Sha256) => key.pss_verify::<Sha256>(message, signature),
+        (true, HashAlg::Sha384) => key.pss_verify::<Sha384>(message, signature),
+        (true, HashAlg::Sha512) => key.pss_verify::<Sha512>(message, signature),
+    }
+    .is_ok()
+}
+
+const ALGS: [Alg; 6] = [
+    Alg::RS256,
+    Alg::RS384,
+    Alg::RS512,
+    Alg::PS256,
+    Alg::PS384,
+    Alg::PS512,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn same_verdict_as_the_rsa_crate(
+        alg_index in 0usize..6,
+        message in proptest::collection::vec(any::<u8>(), 0..300),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 0..3),
+        swap_message in any::<bool>(),
+    ) {
+        let Pair { ours, reference } = pair();
+        let alg = ALGS[alg_index];
+        let mut signature = common::sign(alg, &message);
+        for (index, mask) in &flips {
+            let position = index.index(signature.len());
+            signature[position] ^= mask;
+        }
+        let checked = if swap_message { b"another message".to_vec() } else { message.clone() };
+        let expected = reference_verdict(&reference, alg, &checked, &signature);
+        prop_assert_eq!(ours.verify(alg, &checked, &signature), expected);
+        if flips.is_empty() && !swap_message {
+            prop_assert!(expected, "an untouched signature verifies");
+        }
+    }
+
+    #[test]
+    fn random_signatures_agree(alg_index in 0usize..6, signature in proptest::collection::vec(any::<u8>(), 250..260)) {
+        let Pair { ours, reference } = pair();
+        let alg = ALGS[alg_index];
+        prop_assert_eq!(
+            ours.verify(alg, b"message", &signature),
+            reference_verdict(&reference, alg, b"message", &signature)
+        );
+    }
+}
+
+#[test]
+fn signatures_at_and_above_the_modulus_are_refused() {
+    let Pair { ours, reference } = pair();
+    let PublicKey::Rsa(rsa_key) = &ours else {
+        panic!("RSA key")
+    };
+    let n = rsa_key.modulus();
+    let mut above = n.clone();
+    *above.last_mut().unwrap() = above.last().unwrap().wrapping_add(1);
+    for signature in [n.clone(), above, vec![0xff; n.len()], vec![0; n.len()]] {
+        for alg in ALGS {
+            assert!(!ours.verify(alg, b"m", &signature));
+            assert!(!reference_verdict(&reference, alg, b"m", &signature));
+        }
+    }
+}
