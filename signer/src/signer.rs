@@ -166,7 +166,7 @@ impl KmsSigner {
         token.push_str(&self.encoded_header);
         token.push('.');
         token.push_str(&base64url::encode(payload));
-        let message = kms_message(self.alg, token.as_bytes())?;
+        let message = kms_message(self.alg, self.key.public_key(), token.as_bytes())?;
         let kms_signature = self.kms.sign(&self.key, self.alg, message).await?;
         let signature = to_jws(self.alg, &kms_signature).map_err(|error| {
             Error::new(

@@ -15,7 +15,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_kms::Client;
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::{KeySpec, KeyUsageType, MessageType, SigningAlgorithmSpec, Tag};
-use kmsjwt_verify::{Alg, KmsMessageType};
+use kmsjwt_verify::Alg;
 
 pub use key::{KidMode, KmsKey};
 
@@ -122,12 +122,14 @@ impl Kms {
         message: KmsMessage,
     ) -> Result<Vec<u8>> {
         let message_type = match message.message_type {
-            KmsMessageType::Digest => MessageType::Digest,
-            KmsMessageType::Raw => MessageType::Raw,
+            signature::MessageType::Digest => MessageType::Digest,
+            signature::MessageType::Raw => MessageType::Raw,
+            signature::MessageType::ExternalMu => MessageType::ExternalMu,
         };
         tracing::debug!(
             key = key.arn(),
             alg = alg.name(),
+            message_type = message_type.as_str(),
             bytes = message.bytes.len(),
             "KMS Sign"
         );

@@ -3,10 +3,14 @@
 //! - ECDSA: KMS returns ASN.1 DER (`SEQUENCE { r INTEGER, s INTEGER }`); JWS needs the
 //!   fixed-width `r || s` (32, 48 or 66 bytes each), normalised to low-`s` (some secp256k1
 //!   verifiers insist on it). DER is parsed by the RustCrypto `ecdsa` crate, never by hand.
-//! - RSA and Ed25519 signatures are already in JWS form.
+//! - RSA, Ed25519 and ML-DSA signatures are already in JWS form.
+//! - ML-DSA: KMS signs at most 4096 bytes RAW; a longer signing input is sent as its FIPS 204
+//!   `mu` (`MessageType::EXTERNAL_MU`), computed here from the public key. Both give the same
+//!   pure ML-DSA signature (empty context) that RFC 9964 verifiers check.
 
 use kmsjwt_verify::alg::Scheme;
-use kmsjwt_verify::{Alg, Curve, KmsMessageType};
+use kmsjwt_verify::{Alg, Curve, KmsMessageType, PublicKey};
+use shake::{ExtendableOutput, Shake256, Update, XofReader};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -14,41 +18,88 @@ use crate::error::{Error, ErrorKind, Result};
 /// so kmsjwt checks it before calling KMS.
 pub const MAX_RAW_MESSAGE_LEN: usize = 4096;
 
+/// The length of ML-DSA's `tr` and `mu` (FIPS 204: 64 bytes).
+pub const ML_DSA_MU_LEN: usize = 64;
+
+/// How KMS reads the message of a `Sign` request (its `MessageType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageType {
+    /// The digest of the signing input (RSA, ECDSA).
+    Digest,
+    /// The signing input itself, at most [`MAX_RAW_MESSAGE_LEN`] bytes (Ed25519, ML-DSA).
+    Raw,
+    /// ML-DSA's `mu` of the signing input (FIPS 204), for inputs KMS will not take RAW.
+    ExternalMu,
+}
+
+impl MessageType {
+    /// The name on the wire: `DIGEST`, `RAW`, `EXTERNAL_MU`.
+    pub fn kms_name(self) -> &'static str {
+        match self {
+            MessageType::Digest => "DIGEST",
+            MessageType::Raw => "RAW",
+            MessageType::ExternalMu => "EXTERNAL_MU",
+        }
+    }
+}
+
 /// What KMS is asked to sign for `alg`: the digest of the signing input (RSA, ECDSA:
-/// `MessageType::DIGEST`), or the signing input itself (Ed25519: `MessageType::RAW`, at most
-/// [`MAX_RAW_MESSAGE_LEN`] bytes).
+/// `DIGEST`), the signing input itself (Ed25519, and ML-DSA up to [`MAX_RAW_MESSAGE_LEN`]
+/// bytes: `RAW`), or ML-DSA's `mu` of a longer one (`EXTERNAL_MU`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KmsMessage {
-    pub message_type: KmsMessageType,
+    pub message_type: MessageType,
     pub bytes: Vec<u8>,
 }
 
 /// Prepares the KMS message for `alg` over the JWS signing input, refusing a RAW message that
-/// KMS would refuse.
-pub fn kms_message(alg: Alg, signing_input: &[u8]) -> Result<KmsMessage> {
-    match (alg.kms_message_type(), alg.hash()) {
-        (KmsMessageType::Digest, Some(hash)) => Ok(KmsMessage {
-            message_type: KmsMessageType::Digest,
+/// KMS would refuse. `public_key` is the signing key's (ML-DSA's `mu` depends on it).
+pub fn kms_message(alg: Alg, public_key: &PublicKey, signing_input: &[u8]) -> Result<KmsMessage> {
+    if let (KmsMessageType::Digest, Some(hash)) = (alg.kms_message_type(), alg.hash()) {
+        return Ok(KmsMessage {
+            message_type: MessageType::Digest,
             bytes: hash.digest(signing_input),
-        }),
-        _ => {
-            if signing_input.len() > MAX_RAW_MESSAGE_LEN {
-                return Err(Error::new(
-                    ErrorKind::MessageTooLarge,
-                    format!(
-                        "the {alg} signing input (base64url header and claims) is {} bytes; KMS \
-                         signs at most {MAX_RAW_MESSAGE_LEN} bytes for {alg}; send fewer or \
-                         shorter claims (or use an ECDSA or RSA key, which sign a digest)",
-                        signing_input.len()
-                    ),
-                ));
-            }
-            Ok(KmsMessage {
-                message_type: KmsMessageType::Raw,
-                bytes: signing_input.to_vec(),
-            })
-        }
+        });
     }
+    if signing_input.len() <= MAX_RAW_MESSAGE_LEN {
+        return Ok(KmsMessage {
+            message_type: MessageType::Raw,
+            bytes: signing_input.to_vec(),
+        });
+    }
+    if let (Scheme::MlDsa(_), PublicKey::MlDsa(key)) = (alg.scheme(), public_key) {
+        return Ok(KmsMessage {
+            message_type: MessageType::ExternalMu,
+            bytes: ml_dsa_mu(&key.to_bytes(), signing_input).to_vec(),
+        });
+    }
+    Err(Error::new(
+        ErrorKind::MessageTooLarge,
+        format!(
+            "the {alg} signing input (base64url header and claims) is {} bytes; KMS \
+             signs at most {MAX_RAW_MESSAGE_LEN} bytes for {alg}; send fewer or \
+             shorter claims (or use an ECDSA, RSA or ML-DSA key, which have no such limit)",
+            signing_input.len()
+        ),
+    ))
+}
+
+/// FIPS 204 `mu` for pure ML-DSA with an empty context (algorithm 2, then algorithm 7 line
+/// 6): `tr = SHAKE256(pk, 64)`, `mu = SHAKE256(tr || 0x00 || 0x00 || M, 64)`, where `pk` is
+/// the encoded public key and the two zero bytes are the pure-signing domain separator and
+/// the context length.
+pub fn ml_dsa_mu(public_key: &[u8], message: &[u8]) -> [u8; ML_DSA_MU_LEN] {
+    let mut tr = [0u8; ML_DSA_MU_LEN];
+    let mut hasher = Shake256::default();
+    hasher.update(public_key);
+    hasher.finalize_xof().read(&mut tr);
+    let mut mu = [0u8; ML_DSA_MU_LEN];
+    let mut hasher = Shake256::default();
+    hasher.update(&tr);
+    hasher.update(&[0x00, 0x00]);
+    hasher.update(message);
+    hasher.finalize_xof().read(&mut mu);
+    mu
 }
 
 /// Turns the signature KMS returned for `alg` into the JWS signature bytes.
@@ -223,9 +274,21 @@ mod tests {
         assert!(der_to_fixed(Curve::P256, &der(&r, &[1])).is_err());
     }
 
+    /// RFC 8032 section 7.1 test 1 public key. Only ML-DSA reads the key in
+    /// [`kms_message`]; the other algorithms get this one.
+    fn ed25519_key() -> PublicKey {
+        kmsjwt_verify::keys::parse_pem(
+            "-----BEGIN PUBLIC KEY-----\n\
+             MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n\
+             -----END PUBLIC KEY-----\n",
+        )
+        .unwrap()
+    }
+
     #[test]
     fn digest_algorithms_send_the_hash_and_ed25519_the_input() {
         let input = b"eyJhbGciOiJFUzI1NiJ9.e30";
+        let key = ed25519_key();
         for (alg, hash) in [
             (Alg::RS256, HashAlg::Sha256),
             (Alg::PS384, HashAlg::Sha384),
@@ -235,24 +298,25 @@ mod tests {
             (Alg::ES512, HashAlg::Sha512),
             (Alg::ES256K, HashAlg::Sha256),
         ] {
-            let message = kms_message(alg, input).unwrap();
-            assert_eq!(message.message_type, KmsMessageType::Digest, "{alg}");
+            let message = kms_message(alg, &key, input).unwrap();
+            assert_eq!(message.message_type, MessageType::Digest, "{alg}");
             assert_eq!(message.bytes, hash.digest(input), "{alg}");
             assert_eq!(message.bytes.len(), hash.output_len());
         }
         for alg in [Alg::EdDSA, Alg::Ed25519] {
-            let message = kms_message(alg, input).unwrap();
-            assert_eq!(message.message_type, KmsMessageType::Raw);
+            let message = kms_message(alg, &key, input).unwrap();
+            assert_eq!(message.message_type, MessageType::Raw);
             assert_eq!(message.bytes, input);
         }
     }
 
     #[test]
     fn raw_messages_over_4096_bytes_are_refused_before_kms() {
+        let key = ed25519_key();
         let limit = vec![b'a'; MAX_RAW_MESSAGE_LEN];
-        assert!(kms_message(Alg::EdDSA, &limit).is_ok());
+        assert!(kms_message(Alg::EdDSA, &key, &limit).is_ok());
         let over = vec![b'a'; MAX_RAW_MESSAGE_LEN + 1];
-        let error = kms_message(Alg::EdDSA, &over).unwrap_err();
+        let error = kms_message(Alg::EdDSA, &key, &over).unwrap_err();
         assert_eq!(error.code(), "ERR_MESSAGE_TOO_LARGE");
         assert!(
             error.message().contains("4097 bytes"),
@@ -260,6 +324,76 @@ mod tests {
             error.message()
         );
         // Digest algorithms have no such limit.
-        assert!(kms_message(Alg::ES256, &vec![b'a'; 100_000]).is_ok());
+        assert!(kms_message(Alg::ES256, &key, &vec![b'a'; 100_000]).is_ok());
+    }
+
+    mod ml_dsa_messages {
+        use super::*;
+        use kmsjwt_verify::alg::MlDsaLevel;
+        use kmsjwt_verify::crypto::MlDsaPublicKey;
+        use ml_dsa::{ExpandedSigningKey, MlDsa44, MlDsa65, MlDsa87, MlDsaParams};
+
+        /// A key from a fixed seed, its public key as the signer holds it, and `M`.
+        fn key<P: MlDsaParams>(level: MlDsaLevel) -> (ExpandedSigningKey<P>, PublicKey) {
+            let signing = ExpandedSigningKey::<P>::from_seed(&[level as u8 + 7; 32].into());
+            let encoded = signing.verifying_key().encode();
+            let public = MlDsaPublicKey::from_bytes(level, &encoded).unwrap();
+            (signing, PublicKey::MlDsa(public))
+        }
+
+        /// The locally computed `mu` is the one `ml-dsa` computes inside pure signing and
+        /// verification with an empty context: signing it gives the same (deterministic)
+        /// signature as signing `M`, and that signature verifies over `M`.
+        fn mu_matches_ml_dsa<P: MlDsaParams>(level: MlDsaLevel) {
+            let (signing, public) = key::<P>(level);
+            let alg = level.alg();
+            let PublicKey::MlDsa(ml) = &public else {
+                unreachable!()
+            };
+            for len in [0, 1, 4096, 4097, 20_000] {
+                let message: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+                let mu = ml_dsa_mu(&ml.to_bytes(), &message);
+                let expected = signing
+                    .verifying_key()
+                    .compute_mu(
+                        |hasher| {
+                            hasher.update(&message);
+                            Ok(())
+                        },
+                        &[],
+                    )
+                    .unwrap();
+                assert_eq!(mu[..], expected[..], "{alg}, {len} bytes");
+                let from_mu = signing.sign_mu_deterministic(&mu.into()).encode();
+                let from_message = signing.sign_deterministic(&message, &[]).unwrap().encode();
+                assert_eq!(from_mu, from_message, "{alg}, {len} bytes");
+                assert!(public.verify(alg, &message, &from_mu), "{alg}, {len} bytes");
+            }
+        }
+
+        #[test]
+        fn local_mu_is_the_fips_204_mu_at_every_level() {
+            mu_matches_ml_dsa::<MlDsa44>(MlDsaLevel::L44);
+            mu_matches_ml_dsa::<MlDsa65>(MlDsaLevel::L65);
+            mu_matches_ml_dsa::<MlDsa87>(MlDsaLevel::L87);
+        }
+
+        #[test]
+        fn raw_up_to_4096_bytes_then_external_mu() {
+            let (_, public) = key::<MlDsa65>(MlDsaLevel::L65);
+            let PublicKey::MlDsa(ml) = &public else {
+                unreachable!()
+            };
+            let limit = vec![b'a'; MAX_RAW_MESSAGE_LEN];
+            let raw = kms_message(Alg::MlDsa65, &public, &limit).unwrap();
+            assert_eq!(raw.message_type, MessageType::Raw);
+            assert_eq!(raw.bytes, limit);
+            let over = vec![b'a'; MAX_RAW_MESSAGE_LEN + 1];
+            let mu = kms_message(Alg::MlDsa65, &public, &over).unwrap();
+            assert_eq!(mu.message_type, MessageType::ExternalMu);
+            assert_eq!(mu.bytes, ml_dsa_mu(&ml.to_bytes(), &over));
+            assert_eq!(mu.bytes.len(), 64);
+            assert_eq!(MessageType::ExternalMu.kms_name(), "EXTERNAL_MU");
+        }
     }
 }

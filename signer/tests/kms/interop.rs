@@ -1,12 +1,13 @@
 //! Every key spec ministack offers x every JOSE alg that fits it: sign with `kmsjwt sign`,
 //! then verify with the verifier core, with jose (Node) and with PyJWT (Python), and check
-//! the kid (the RFC 7638 thumbprint, computed by each verifier on its own).
+//! the kid (the RFC 7638 thumbprint, computed by each verifier on its own). ML-DSA is not
+//! among them (ministack lacks it, as do jose on Node 20 and PyJWT): see `ml_dsa.rs`.
 
 use std::path::Path;
 use std::process::Command;
 
 use kmsjwt::kms::key_spec::SIGNING_KEY_SPECS;
-use kmsjwt_verify::{Alg, KeySet, Verifier, VerifyOptions, base64url};
+use kmsjwt_verify::{Alg, KeySet, KeyType, Verifier, VerifyOptions, base64url};
 use serde_json::{Value, json};
 
 use crate::common::{Ministack, json, repo, venv};
@@ -20,6 +21,7 @@ fn every_spec_and_alg_signs_tokens_that_three_verifiers_accept() {
     let per_spec: Vec<Vec<Value>> = std::thread::scope(|scope| {
         let handles: Vec<_> = SIGNING_KEY_SPECS
             .iter()
+            .filter(|(_, key_type)| !matches!(key_type, KeyType::MlDsa(_)))
             .map(|(spec, key_type)| scope.spawn(move || sign_with_spec(server, spec, *key_type)))
             .collect();
         handles
