@@ -67,7 +67,7 @@ pub struct KmsSigner {
 
 impl KmsSigner {
     /// Resolves `key` (key id, key ARN, alias name or alias ARN) and signs with the key's
-    /// default alg (RSA: RS256; EC: the curve's ES*; Ed25519: EdDSA).
+    /// default alg (RSA: RS256; EC: the curve's ES*; Ed25519: EdDSA; ML-DSA: its level's).
     pub async fn new(kms: &Kms, key: &str) -> Result<KmsSigner> {
         Ok(KmsSigner::from_key(kms.clone(), kms.key(key).await?))
     }

@@ -19,7 +19,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "ID")]
     key_id: String,
     /// Signing algorithm; must fit the key. Default: RS256 for RSA keys, the curve's ES* for
-    /// EC keys, EdDSA for Ed25519.
+    /// EC keys, EdDSA for Ed25519, the level's ML-DSA-44/65/87 for ML-DSA.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     alg: Option<Alg>,
     /// Claims as a JSON object, @FILE, or - for standard input. Reserved claims given here
