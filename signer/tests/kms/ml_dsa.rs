@@ -9,7 +9,7 @@ use kmsjwt_verify::keys::{parse_pem, thumbprint};
 use kmsjwt_verify::{Verifier, base64url};
 use serde_json::json;
 
-use crate::common::{block_on, json, unique};
+use crate::common::{block_on, json, run_kmsjwt, unique};
 use crate::ml_dsa_kms::{LEVELS, MlDsaKms};
 
 /// The JWS signing input of a token (header and payload).
@@ -187,4 +187,38 @@ fn the_stand_in_refuses_what_kms_refuses() {
         assert_eq!(sign(message, message_type, algorithm), Err(code.to_owned()));
     }
     assert!(sign(vec![0; 64], MessageType::ExternalMu, ok).is_ok());
+}
+
+#[test]
+fn a_batch_mixes_raw_and_external_mu() {
+    let kms = MlDsaKms::start();
+    let key_id = kms.add_key(LEVELS[2].0, [11; 32]);
+    let large = json!({ "blob": "y".repeat(6000) }).to_string();
+    let input = format!("{{\"n\":1}}\n{large}\n{{\"n\":3}}\n");
+    let run = run_kmsjwt(
+        &kms.endpoint(),
+        &["sign", "--key-id", &key_id, "--batch", "--concurrency", "3"],
+        Some(&input),
+    );
+    run.assert_success();
+    let jwk = kms
+        .kmsjwt(&["public-key", "--key-id", &key_id, "--format", "jwk"])
+        .token();
+    let verifier = Verifier::from_key_text(&jwk, Default::default()).unwrap();
+    let tokens: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|line| json(line)["token"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tokens.len(), 3);
+    for token in &tokens {
+        assert_eq!(verifier.verify(token).unwrap().header.alg, "ML-DSA-87");
+    }
+    let mut types: Vec<_> = kms
+        .signed()
+        .into_iter()
+        .map(|request| request.message_type)
+        .collect();
+    types.sort();
+    assert_eq!(types, ["EXTERNAL_MU", "RAW", "RAW"]);
 }
