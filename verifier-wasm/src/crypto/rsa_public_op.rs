@@ -4,7 +4,7 @@
 //! Why by hand: every input of a signature check is public (signature, message, key), so
 //! constant-time arithmetic buys nothing here, and the general-purpose big-integer code
 //! in the `rsa` crate uses 64-bit limbs, which wasm32 emulates. This is Montgomery
-//! multiplication (CIOS) over 32-bit limbs, whose 32x32->64 products wasm does natively,
+//! multiplication (FIOS) over 32-bit limbs, whose 32x32->64 products wasm does natively,
 //! with the per-key constants computed once when the key is parsed. The `rsa` crate stays
 //! the reference: the tests compare both on Wycheproof vectors and random inputs.
 
@@ -63,7 +63,7 @@ impl Modulus {
         if !less_than(&s, &self.limbs) {
             return None;
         }
-        let mut scratch = vec![0u32; self.limbs.len() + 2];
+        let mut scratch = vec![0u32; self.limbs.len() + 1];
         let mut base = vec![0u32; self.limbs.len()];
         self.mul(&s, &self.r_squared, &mut base, &mut scratch);
         let mut acc = base.clone();
@@ -82,33 +82,31 @@ impl Modulus {
         Some(be_from_limbs(&next, self.len))
     }
 
-    /// Montgomery product `a * b / R mod n` (CIOS), for `a, b < n`; the result is `< n`.
+    /// Montgomery product `a * b / R mod n` for `a, b < n`; the result is `< n`.
+    ///
+    /// FIOS: each outer step adds `a_i * b` and `m * n` in one pass with two carries, and
+    /// shifts one limb down. Slicing every operand to exactly `s` limbs first lets the
+    /// compiler drop the bounds checks from the inner loop.
     fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], t: &mut [u32]) {
-        let n = &self.limbs;
-        let s = n.len();
+        let s = self.limbs.len();
+        let (n, a, b, t) = (&self.limbs[..s], &a[..s], &b[..s], &mut t[..s + 1]);
         t.fill(0);
         for &a_i in a {
             let a_i = u64::from(a_i);
-            let mut carry = 0u64;
-            for j in 0..s {
-                let sum = u64::from(t[j]) + a_i * u64::from(b[j]) + carry;
-                t[j] = sum as u32;
-                carry = sum >> 32;
-            }
-            let sum = u64::from(t[s]) + carry;
-            t[s] = sum as u32;
-            t[s + 1] = (sum >> 32) as u32;
-
-            let m = u64::from(t[0].wrapping_mul(self.n0_inverse));
-            let mut carry = (u64::from(t[0]) + m * u64::from(n[0])) >> 32;
+            let first = u64::from(t[0]) + a_i * u64::from(b[0]);
+            let m = u64::from((first as u32).wrapping_mul(self.n0_inverse));
+            let mut carry_ab = first >> 32;
+            let mut carry_mn = (u64::from(first as u32) + m * u64::from(n[0])) >> 32;
             for j in 1..s {
-                let sum = u64::from(t[j]) + m * u64::from(n[j]) + carry;
-                t[j - 1] = sum as u32;
-                carry = sum >> 32;
+                let ab = u64::from(t[j]) + a_i * u64::from(b[j]) + carry_ab;
+                carry_ab = ab >> 32;
+                let mn = u64::from(ab as u32) + m * u64::from(n[j]) + carry_mn;
+                carry_mn = mn >> 32;
+                t[j - 1] = mn as u32;
             }
-            let sum = u64::from(t[s]) + carry;
-            t[s - 1] = sum as u32;
-            t[s] = t[s + 1] + (sum >> 32) as u32;
+            let top = u64::from(t[s]) + carry_ab + carry_mn;
+            t[s - 1] = top as u32;
+            t[s] = (top >> 32) as u32;
         }
         if t[s] != 0 || !less_than(&t[..s], n) {
             subtract(&mut t[..s], n);
