@@ -6,7 +6,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 echo "| build | .wasm raw | gzip -9 |"
 echo "|---|---|---|"
-for build in "full:" "RSA only:rsa" "EC only:ecdsa" "Ed25519 only:eddsa"; do
+for build in "full:" "RSA only:rsa" "EC only:ecdsa" "Ed25519 only:eddsa" "ML-DSA only:mldsa"; do
   name="${build%%:*}"
   features="${build#*:}"
   bash "$here/../build-pkg.sh" "$out/$features" $features >/dev/null 2>&1
