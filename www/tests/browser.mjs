@@ -1,32 +1,12 @@
-// Debian's headless Chromium through playwright-core (installed by `make js-deps` in
-// verifier-wasm/js-tests), and the inspector page opened with every request recorded.
-import { createRequire } from "node:module";
+// The inspector page opened in Debian's headless Chromium (shared launcher from
+// verifier-wasm/js-tests, installed by `make js-deps`), with every request recorded.
 import { fileURLToPath } from "node:url";
 
-const require = createRequire(
-  new URL("../../verifier-wasm/js-tests/package.json", import.meta.url),
-);
+export { launchChromium } from "../../verifier-wasm/js-tests/chromium.mjs";
 
 /** The built site (make www). */
 export const dist =
   process.env.WWW_DIST ?? fileURLToPath(new URL("../dist/", import.meta.url));
-
-/** Headless and offline: no background requests of its own. */
-export function launchChromium() {
-  const { chromium } = require("playwright-core");
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 
 /**
  * Opens the inspector in a fresh context. Every request the page makes is recorded in
