@@ -133,13 +133,7 @@ impl Ministack {
 
     /// An SDK client for this server, for test setup (disabling keys, deleting them, ...).
     pub fn admin(&self) -> aws_sdk_kms::Client {
-        let config = aws_sdk_kms::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(self.endpoint())
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_kms::Client::from_conf(config)
+        sdk_client(&self.endpoint())
     }
 
     /// Creates a signing key with `kmsjwt create-key` and returns its key id and ARN.
@@ -210,6 +204,17 @@ impl Run {
 
 /// Runs the `kmsjwt` binary with a KMS endpoint and test credentials set on the child only,
 /// isolated from any AWS configuration on the machine.
+/// An SDK client with the test credentials for a local KMS at `endpoint`.
+pub fn sdk_client(endpoint: &str) -> aws_sdk_kms::Client {
+    let config = aws_sdk_kms::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .build();
+    aws_sdk_kms::Client::from_conf(config)
+}
+
 pub fn run_kmsjwt(endpoint: &str, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = Command::new(KMSJWT);
     command

@@ -14,14 +14,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_kms::config::{BehaviorVersion, Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use kmsjwt_verify::alg::MlDsaLevel;
 use ml_dsa::{ExpandedSigningKey, MlDsa44, MlDsa65, MlDsa87, MlDsaParams};
 use serde_json::{Value, json};
 
-use crate::common::{Ministack, Run, StubAnswer, StubKms, run_kmsjwt};
+use crate::common::{Ministack, Run, StubAnswer, StubKms, run_kmsjwt, sdk_client};
 
 const ACCOUNT: &str = "arn:aws:kms:us-east-1:000000000000";
 const SIGNING_ALGORITHM: &str = "ML_DSA_SHAKE_256";
@@ -109,13 +108,7 @@ impl MlDsaKms {
 
     /// An SDK client for the stand-in.
     pub fn client(&self) -> aws_sdk_kms::Client {
-        let config = aws_sdk_kms::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(self.endpoint())
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        aws_sdk_kms::Client::from_conf(config)
+        sdk_client(&self.endpoint())
     }
 }
 
