@@ -70,11 +70,20 @@ pub fn verify_token(
     token: &str,
     now: f64,
 ) -> Result<String, JsValue> {
-    let now = options.options.current_time.unwrap_or(now.floor() as i64);
-    // Verifier borrows nothing per token; building one is two clones of small handles.
-    let verified =
-        Verifier::verify_with(&keys.keys, &options.options, token, now).map_err(thrown)?;
+    let verified = verified(keys, options, token, now)?;
     Ok(result_json(&verified.payload_json, &verified.header_json))
+}
+
+/// The pipeline over the parsed keys and options, at `now` (Unix seconds) unless the
+/// options fix `currentDate`.
+fn verified(
+    keys: &Keys,
+    options: &Options,
+    token: &str,
+    now: f64,
+) -> Result<crate::VerifiedToken, JsValue> {
+    let now = options.options.current_time.unwrap_or(now.floor() as i64);
+    Verifier::verify_with(&keys.keys, &options.options, token, now).map_err(thrown)
 }
 
 /// Reads a token without verifying it; same shape as `verifyToken`.
@@ -105,9 +114,7 @@ pub fn verify_token_value(
     now: f64,
 ) -> Result<JsValue, JsValue> {
     use serde::Serialize;
-    let now = options.options.current_time.unwrap_or(now.floor() as i64);
-    let verified =
-        Verifier::verify_with(&keys.keys, &options.options, token, now).map_err(thrown)?;
+    let verified = verified(keys, options, token, now)?;
     let result = json!({"payload": verified.claims, "protectedHeader": verified.header.members});
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     result
