@@ -18,6 +18,7 @@ test: deps lint fuzz-smoke rust-test wasm js-test www-test example-test demo-tes
 deps: js-deps
 	rustup component add clippy rustfmt >/dev/null 2>&1 || true
 	bash tests/ministack.sh >/dev/null
+	bash signer/tests/serve/cargo-lambda.sh >/dev/null
 	cd $(INTEROP) && { [ -d node_modules ] && npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
 
 lint:

@@ -8,6 +8,9 @@
 //!   `aud`) to the caller's claims.
 //! - Verification is the [`kmsjwt_verify`] core, re-exported here as [`verify`].
 //!
+//! - [`serve`] is the HTTP signing service (`kmsjwt serve`), [`lambda`] the same service
+//!   inside AWS Lambda.
+//!
 //! The `kmsjwt` binary's subcommands live in [`cli`].
 
 pub mod claims;
@@ -15,6 +18,8 @@ pub mod cli;
 pub mod error;
 pub mod exit;
 pub mod kms;
+pub mod lambda;
+pub mod serve;
 pub mod signer;
 
 pub use claims::ClaimsTemplate;

@@ -7,6 +7,7 @@ mod decode;
 mod jwks;
 mod kms_args;
 mod public_key;
+mod serve;
 mod sign;
 mod verify;
 
@@ -18,8 +19,9 @@ use crate::exit::Failure;
 #[derive(Debug, Parser)]
 #[command(name = "kmsjwt", version, about)]
 pub struct Cli {
+    /// Without a subcommand inside AWS Lambda (`AWS_LAMBDA_RUNTIME_API` set), `lambda`.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,17 +38,35 @@ enum Command {
     Jwks(jwks::JwksArgs),
     /// Create a KMS signing key (KeyUsage SIGN_VERIFY); prints its key id.
     CreateKey(create_key::CreateKeyArgs),
+    /// Run the HTTP signing service (POST /v1/tokens, JWKS, health, metrics).
+    Serve(serve::ServeArgs),
+    /// Run the signing service as an AWS Lambda function (the default inside Lambda).
+    Lambda(serve::LambdaArgs),
+    /// Make a new API key for the service and print it with its SHA-256 for the config.
+    ApiKey(serve::ApiKeyArgs),
 }
 
 impl Cli {
     pub fn run(self) -> Result<(), Failure> {
-        match self.command {
+        let Some(command) = self.command else {
+            // Lambda starts the bootstrap binary without arguments.
+            if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+                return serve::lambda(serve::LambdaArgs::from_env());
+            }
+            return Err(Failure::Usage(
+                "no command given; see kmsjwt --help".to_owned(),
+            ));
+        };
+        match command {
             Command::Verify(args) => verify::run(args),
             Command::Decode(args) => decode::run(args),
             Command::Sign(args) => sign::run(args),
             Command::PublicKey(args) => public_key::run(args),
             Command::Jwks(args) => jwks::run(args),
             Command::CreateKey(args) => create_key::run(args),
+            Command::Serve(args) => serve::serve(args),
+            Command::Lambda(args) => serve::lambda(args),
+            Command::ApiKey(args) => serve::api_key(args),
         }
     }
 }
