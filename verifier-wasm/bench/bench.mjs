@@ -2,6 +2,7 @@
 // jsonwebtoken, on the same tokens with the same checks (signature, iss, aud, exp).
 // "cached": the key parsed once; "cold": key text passed on every call.
 // Usage: node bench.mjs [path/to/pkg/node.js]   (make bench-js builds and runs it)
+//   BENCH_ALGS=ES256,ES256K node bench.mjs      only those rows
 import { generateKeyPairSync } from "node:crypto";
 import { pathToFileURL } from "node:url";
 
@@ -20,8 +21,11 @@ const KEYS = {
   PS256: ["rsa", { modulusLength: 2048 }],
   ES256: ["ec", { namedCurve: "P-256" }],
   ES384: ["ec", { namedCurve: "P-384" }],
+  ES512: ["ec", { namedCurve: "P-521" }],
   EdDSA: ["ed25519", {}],
 };
+const selected = (alg) =>
+  !process.env.BENCH_ALGS || process.env.BENCH_ALGS.split(",").includes(alg);
 
 async function fixture(alg) {
   const [type, params] = KEYS[alg];
@@ -63,7 +67,7 @@ async function measure(fn, { batches = 7, minMs = 150 } = {}) {
 
 const options = { issuer: ISSUER, audience: AUDIENCE };
 const rows = [];
-for (const alg of Object.keys(KEYS)) {
+for (const alg of Object.keys(KEYS).filter(selected)) {
   const { pem, publicKey, token } = await fixture(alg);
   const kmsVerifier = new kmsjwt.Verifier(pem, options);
   const joseKey = await importSPKI(pem, alg);
@@ -132,19 +136,19 @@ for (const row of rows) {
   );
 }
 
-// ML-DSA: no JWT library verifies it on Node 20, so the peer is @noble/post-quantum (pure
-// JS) wrapped in the same JWT steps: split, base64url, signature, JSON, iss/aud/exp.
+// ES256K and ML-DSA: no JWT library above verifies them on Node 20, so the peers are
+// @noble/curves' secp256k1 and @noble/post-quantum (pure JS), wrapped in the same JWT
+// steps: split, base64url, signature, JSON, iss/aud/exp.
+const { secp256k1 } = await import("@noble/curves/secp256k1.js");
 const { ml_dsa44, ml_dsa65, ml_dsa87 } =
   await import("@noble/post-quantum/ml-dsa.js");
 const encoder = new TextEncoder();
 const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
 
-function nobleJwtVerify(scheme, token, publicKey) {
+function nobleJwtVerify(verifySignature, token) {
   const [header, payload, signature] = token.split(".");
   const signingInput = encoder.encode(`${header}.${payload}`);
-  if (
-    !scheme.verify(Buffer.from(signature, "base64url"), signingInput, publicKey)
-  ) {
+  if (!verifySignature(Buffer.from(signature, "base64url"), signingInput)) {
     throw new Error("signature verification failed");
   }
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
@@ -158,13 +162,7 @@ function nobleJwtVerify(scheme, token, publicKey) {
   return claims;
 }
 
-const mlRows = [];
-for (const [alg, scheme] of [
-  ["ML-DSA-44", ml_dsa44],
-  ["ML-DSA-65", ml_dsa65],
-  ["ML-DSA-87", ml_dsa87],
-]) {
-  const keys = scheme.keygen(new Uint8Array(32).fill(7));
+function signingInputFor(alg) {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(encoder.encode(JSON.stringify({ alg, typ: "JWT" })));
   const payload = b64url(
@@ -178,28 +176,65 @@ for (const [alg, scheme] of [
       }),
     ),
   );
-  const signature = scheme.sign(
-    encoder.encode(`${header}.${payload}`),
-    keys.secretKey,
-  );
-  const token = `${header}.${payload}.${b64url(signature)}`;
-  const jwk = { kty: "AKP", alg, pub: b64url(keys.publicKey) };
+  return `${header}.${payload}`;
+}
+
+const pureRows = [];
+if (selected("ES256K")) {
+  const secretKey = secp256k1.utils.randomSecretKey();
+  const publicKey = secp256k1.getPublicKey(secretKey, false);
+  const signingInput = signingInputFor("ES256K");
+  const signature = secp256k1.sign(encoder.encode(signingInput), secretKey);
+  const token = `${signingInput}.${b64url(signature)}`;
+  const jwk = {
+    kty: "EC",
+    crv: "secp256k1",
+    x: b64url(publicKey.subarray(1, 33)),
+    y: b64url(publicKey.subarray(33)),
+  };
+  // lowS: false, like kmsjwt (KMS and node:crypto sign with high s half the time).
+  const verifySignature = (sig, message) =>
+    secp256k1.verify(sig, message, publicKey, { lowS: false });
   const verifier = new kmsjwt.Verifier(jwk, options);
   verifier.verify(token);
-  nobleJwtVerify(scheme, token, keys.publicKey);
-  mlRows.push({
-    alg,
+  nobleJwtVerify(verifySignature, token);
+  pureRows.push({
+    alg: "ES256K",
+    peer: "@noble/curves secp256k1",
     kmsjwt: await measure(() => verifier.verify(token)),
-    noble: await measure(() => nobleJwtVerify(scheme, token, keys.publicKey)),
+    noble: await measure(() => nobleJwtVerify(verifySignature, token)),
+  });
+  verifier.free();
+}
+for (const [alg, scheme] of [
+  ["ML-DSA-44", ml_dsa44],
+  ["ML-DSA-65", ml_dsa65],
+  ["ML-DSA-87", ml_dsa87],
+].filter(([alg]) => selected(alg))) {
+  const keys = scheme.keygen(new Uint8Array(32).fill(7));
+  const signingInput = signingInputFor(alg);
+  const signature = scheme.sign(encoder.encode(signingInput), keys.secretKey);
+  const token = `${signingInput}.${b64url(signature)}`;
+  const jwk = { kty: "AKP", alg, pub: b64url(keys.publicKey) };
+  const verifySignature = (sig, message) =>
+    scheme.verify(sig, message, keys.publicKey);
+  const verifier = new kmsjwt.Verifier(jwk, options);
+  verifier.verify(token);
+  nobleJwtVerify(verifySignature, token);
+  pureRows.push({
+    alg,
+    peer: "@noble/post-quantum",
+    kmsjwt: await measure(() => verifier.verify(token)),
+    noble: await measure(() => nobleJwtVerify(verifySignature, token)),
   });
   verifier.free();
 }
 console.log(
-  "\n| alg | kmsjwt cached | @noble/post-quantum + JWT steps | ratio |",
+  "\n| alg | kmsjwt cached | pure-JS peer + the same JWT steps | ratio |",
 );
 console.log("|---|---|---|---|");
-for (const row of mlRows) {
+for (const row of pureRows) {
   console.log(
-    `| ${row.alg} | ${us(row.kmsjwt)} | ${us(row.noble)} | ${ratio(row.kmsjwt, row.noble)} |`,
+    `| ${row.alg} | ${us(row.kmsjwt)} | ${row.peer}: ${us(row.noble)} | ${ratio(row.kmsjwt, row.noble)} |`,
   );
 }

@@ -7,10 +7,14 @@ mod ecdsa;
 mod eddsa;
 #[cfg(feature = "mldsa")]
 mod mldsa;
+#[cfg(any(feature = "rsa", feature = "ecdsa"))]
+mod montgomery;
 #[cfg(feature = "rsa")]
 mod rsa;
 #[cfg(feature = "rsa")]
 mod rsa_public_op;
+#[cfg(feature = "ecdsa")]
+mod weierstrass;
 
 #[cfg(feature = "ecdsa")]
 pub use self::ecdsa::EcPublicKey;
@@ -71,7 +75,9 @@ impl PublicKey {
                 key.verify_pss(hash, signing_input, signature)
             }
             #[cfg(feature = "ecdsa")]
-            (PublicKey::Ec(key), Scheme::Ecdsa(..)) => key.verify(signing_input, signature),
+            (PublicKey::Ec(key), Scheme::Ecdsa(_, hash)) => {
+                key.verify(hash, signing_input, signature)
+            }
             #[cfg(feature = "eddsa")]
             (PublicKey::Ed25519(key), Scheme::Ed25519) => key.verify(signing_input, signature),
             #[cfg(feature = "mldsa")]

@@ -8,6 +8,7 @@
 //! with the per-key constants computed once when the key is parsed. The `rsa` crate stays
 //! the reference: the tests compare both on Wycheproof vectors and random inputs.
 
+use super::montgomery::{self, be_from_limbs, less_than};
 use crate::alg::HashAlg;
 
 /// A modulus with its Montgomery constants, limbs little-endian.
@@ -29,14 +30,11 @@ impl Modulus {
     /// `modulus` and `exponent` big-endian without leading zeros; the caller has checked
     /// that the modulus is odd and large, and the exponent odd and above 1.
     pub fn new(modulus: &[u8], exponent: &[u8]) -> Modulus {
-        let limbs = limbs_from_be(modulus, modulus.len().div_ceil(4));
-        let n0_inverse = inverse_mod_2_32(limbs[0]).wrapping_neg();
+        let mut limbs = vec![0u32; modulus.len().div_ceil(4)];
+        montgomery::limbs_from_be(modulus, &mut limbs);
+        let n0_inverse = montgomery::negated_inverse_mod_2_32(limbs[0]);
         let bits = modulus.len() * 8 - modulus[0].leading_zeros() as usize;
-        let mut r_squared = vec![0u32; limbs.len()];
-        r_squared[0] = 1;
-        for _ in 0..2 * 32 * limbs.len() {
-            double_mod(&mut r_squared, &limbs);
-        }
+        let r_squared = montgomery::r_squared(&limbs);
         let exponent_tail = exponent
             .iter()
             .flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1))
@@ -59,7 +57,8 @@ impl Modulus {
         if signature.len() != self.len {
             return None;
         }
-        let s = limbs_from_be(signature, self.limbs.len());
+        let mut s = vec![0u32; self.limbs.len()];
+        montgomery::limbs_from_be(signature, &mut s);
         if !less_than(&s, &self.limbs) {
             return None;
         }
@@ -82,92 +81,12 @@ impl Modulus {
         Some(be_from_limbs(&next, self.len))
     }
 
-    /// Montgomery product `a * b / R mod n` for `a, b < n`; the result is `< n`.
-    ///
-    /// FIOS: each outer step adds `a_i * b` and `m * n` in one pass with two carries, and
-    /// shifts one limb down. Slicing every operand to exactly `s` limbs first lets the
-    /// compiler drop the bounds checks from the inner loop.
-    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], t: &mut [u32]) {
-        let s = self.limbs.len();
-        // `t` may be longer (the squaring scratch); only `s + 1` limbs are used.
-        let (n, a, b, t) = (&self.limbs[..s], &a[..s], &b[..s], &mut t[..s + 1]);
-        t.fill(0);
-        for &a_i in a {
-            let a_i = u64::from(a_i);
-            let first = u64::from(t[0]) + a_i * u64::from(b[0]);
-            let m = u64::from((first as u32).wrapping_mul(self.n0_inverse));
-            let mut carry_ab = first >> 32;
-            let mut carry_mn = (u64::from(first as u32) + m * u64::from(n[0])) >> 32;
-            for j in 1..s {
-                let ab = u64::from(t[j]) + a_i * u64::from(b[j]) + carry_ab;
-                carry_ab = ab >> 32;
-                let mn = u64::from(ab as u32) + m * u64::from(n[j]) + carry_mn;
-                carry_mn = mn >> 32;
-                t[j - 1] = mn as u32;
-            }
-            let top = u64::from(t[s]) + carry_ab + carry_mn;
-            t[s - 1] = top as u32;
-            t[s] = (top >> 32) as u32;
-        }
-        if t[s] != 0 || !less_than(&t[..s], n) {
-            subtract(&mut t[..s], n);
-        }
-        out.copy_from_slice(&t[..s]);
+    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
+        montgomery::mul(&self.limbs, self.n0_inverse, a, b, out, scratch);
     }
 
-    /// Montgomery square `a * a / R mod n` for `a < n`: the full square first, with each
-    /// cross product computed once and doubled (about half the multiplications of
-    /// `mul`), then a separate Montgomery reduction. `x` needs `2s + 1` limbs.
-    fn square(&self, a: &[u32], out: &mut [u32], x: &mut [u32]) {
-        let s = self.limbs.len();
-        let (n, a, x) = (&self.limbs[..s], &a[..s], &mut x[..2 * s + 1]);
-        x.fill(0);
-        for i in 0..s {
-            let a_i = u64::from(a[i]);
-            let mut carry = 0u64;
-            for j in i + 1..s {
-                let sum = u64::from(x[i + j]) + a_i * u64::from(a[j]) + carry;
-                x[i + j] = sum as u32;
-                carry = sum >> 32;
-            }
-            x[i + s] = carry as u32;
-        }
-        let mut shifted_out = 0u32;
-        for limb in x[..2 * s].iter_mut() {
-            let next = *limb >> 31;
-            *limb = *limb << 1 | shifted_out;
-            shifted_out = next;
-        }
-        let mut carry = 0u64;
-        for i in 0..s {
-            let square = u64::from(a[i]) * u64::from(a[i]);
-            let low = u64::from(x[2 * i]) + (square & 0xffff_ffff) + carry;
-            x[2 * i] = low as u32;
-            let high = u64::from(x[2 * i + 1]) + (square >> 32) + (low >> 32);
-            x[2 * i + 1] = high as u32;
-            carry = high >> 32;
-        }
-        for i in 0..s {
-            let m = u64::from(x[i].wrapping_mul(self.n0_inverse));
-            let mut carry = 0u64;
-            for j in 0..s {
-                let sum = u64::from(x[i + j]) + m * u64::from(n[j]) + carry;
-                x[i + j] = sum as u32;
-                carry = sum >> 32;
-            }
-            let mut k = i + s;
-            while carry != 0 {
-                let sum = u64::from(x[k]) + carry;
-                x[k] = sum as u32;
-                carry = sum >> 32;
-                k += 1;
-            }
-        }
-        let high = &mut x[s..];
-        if high[s] != 0 || !less_than(&high[..s], n) {
-            subtract(&mut high[..s], n);
-        }
-        out.copy_from_slice(&high[..s]);
+    fn square(&self, a: &[u32], out: &mut [u32], scratch: &mut [u32]) {
+        montgomery::square(&self.limbs, self.n0_inverse, a, out, scratch);
     }
 
     /// `emBits` of RFC 8017: the modulus bits less one.
@@ -265,101 +184,9 @@ fn digest_info_prefix(hash: HashAlg) -> &'static [u8] {
     }
 }
 
-/// `x^-1 mod 2^32` for odd `x`, by Newton's iteration (each step doubles the bits).
-fn inverse_mod_2_32(x: u32) -> u32 {
-    let mut inverse = 1u32;
-    for _ in 0..5 {
-        inverse = inverse.wrapping_mul(2u32.wrapping_sub(x.wrapping_mul(inverse)));
-    }
-    inverse
-}
-
-/// `r = 2r mod n`, for `r < n`.
-fn double_mod(r: &mut [u32], n: &[u32]) {
-    let mut carry = 0u32;
-    for limb in r.iter_mut() {
-        let next = *limb >> 31;
-        *limb = *limb << 1 | carry;
-        carry = next;
-    }
-    if carry != 0 || !less_than(r, n) {
-        subtract(r, n);
-    }
-}
-
-/// `a < b`, both the same number of limbs.
-fn less_than(a: &[u32], b: &[u32]) -> bool {
-    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
-        if x != y {
-            return x < y;
-        }
-    }
-    false
-}
-
-/// `a -= b` modulo `2^(32 * limbs)`.
-fn subtract(a: &mut [u32], b: &[u32]) {
-    let mut borrow = 0i64;
-    for (x, y) in a.iter_mut().zip(b) {
-        let difference = i64::from(*x) - i64::from(*y) + borrow;
-        *x = difference as u32;
-        borrow = difference >> 32;
-    }
-}
-
-fn limbs_from_be(bytes: &[u8], limbs: usize) -> Vec<u32> {
-    let mut out = vec![0u32; limbs];
-    for (index, byte) in bytes.iter().rev().enumerate() {
-        out[index / 4] |= u32::from(*byte) << (8 * (index % 4));
-    }
-    out
-}
-
-fn be_from_limbs(limbs: &[u32], len: usize) -> Vec<u8> {
-    let mut out = vec![0u8; len];
-    for (index, byte) in out.iter_mut().rev().enumerate() {
-        *byte = (limbs[index / 4] >> (8 * (index % 4))) as u8;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inverse_and_limb_conversions() {
-        for x in [1u32, 3, 0xffff_ffff, 0x1234_5679] {
-            assert_eq!(x.wrapping_mul(inverse_mod_2_32(x)), 1);
-        }
-        let bytes = [0x01, 0x02, 0x03, 0x04, 0x05];
-        let limbs = limbs_from_be(&bytes, 2);
-        assert_eq!(limbs, [0x0203_0405, 0x01]);
-        assert_eq!(be_from_limbs(&limbs, 5), bytes);
-    }
-
-    #[test]
-    fn square_equals_multiplying_by_itself() {
-        // A 2048-bit odd modulus of mixed limbs, and values below it.
-        let modulus_bytes: Vec<u8> = (0..256u32)
-            .map(|i| (i.wrapping_mul(97) % 251) as u8 | 0x80)
-            .collect();
-        let mut modulus_bytes = modulus_bytes;
-        *modulus_bytes.last_mut().unwrap() |= 1;
-        let modulus = Modulus::new(&modulus_bytes, &[1, 0, 1]);
-        let s = modulus.limbs.len();
-        let mut scratch = vec![0u32; 2 * s + 1];
-        for seed in [1u32, 7, 0xdead_beef, 0xffff_ffff] {
-            let mut value: Vec<u32> = (0..s as u32)
-                .map(|i| seed.wrapping_mul(i + 1).rotate_left(i))
-                .collect();
-            value[s - 1] >>= 1;
-            let (mut squared, mut multiplied) = (vec![0u32; s], vec![0u32; s]);
-            modulus.square(&value, &mut squared, &mut scratch);
-            modulus.mul(&value, &value, &mut multiplied, &mut scratch);
-            assert_eq!(squared, multiplied, "seed {seed:#x}");
-        }
-    }
 
     #[test]
     fn small_modulus_matches_plain_arithmetic() {

@@ -1,0 +1,249 @@
+//! Montgomery arithmetic over 32-bit limbs (little-endian), variable-time, for public data
+//! only. Shared by the RSA public operation (moduli of any size) and the EC field and
+//! scalar arithmetic (fixed sizes): wasm32 multiplies 32x32->64 natively, while 64-bit
+//! limbs would need an emulated 64x64->128 product.
+//!
+//! The functions take slices and are `#[inline(always)]`, so a caller with fixed-size
+//! arrays gets loops of known length that the compiler unrolls.
+
+/// Montgomery product `a * b / R mod n` (`R = 2^(32 * n.len())`) for `a, b < n`; the
+/// result, written to `out`, is `< n`. `t` is scratch of at least `n.len() + 1` limbs.
+///
+/// FIOS: each outer step adds `a_i * b` and `m * n` in one pass with two carries, and
+/// shifts one limb down. Slicing every operand to exactly `s` limbs first lets the
+/// compiler drop the bounds checks from the inner loop.
+#[inline(always)]
+pub fn mul(n: &[u32], n0_inverse: u32, a: &[u32], b: &[u32], out: &mut [u32], t: &mut [u32]) {
+    let s = n.len();
+    let (a, b, t, out) = (&a[..s], &b[..s], &mut t[..s + 1], &mut out[..s]);
+    t.fill(0);
+    for &a_i in a {
+        let a_i = u64::from(a_i);
+        let first = u64::from(t[0]) + a_i * u64::from(b[0]);
+        let m = u64::from((first as u32).wrapping_mul(n0_inverse));
+        let mut carry_ab = first >> 32;
+        let mut carry_mn = (u64::from(first as u32) + m * u64::from(n[0])) >> 32;
+        for j in 1..s {
+            let ab = u64::from(t[j]) + a_i * u64::from(b[j]) + carry_ab;
+            carry_ab = ab >> 32;
+            let mn = u64::from(ab as u32) + m * u64::from(n[j]) + carry_mn;
+            carry_mn = mn >> 32;
+            t[j - 1] = mn as u32;
+        }
+        let top = u64::from(t[s]) + carry_ab + carry_mn;
+        t[s - 1] = top as u32;
+        t[s] = (top >> 32) as u32;
+    }
+    if t[s] != 0 || !less_than(&t[..s], n) {
+        subtract(&mut t[..s], n);
+    }
+    out.copy_from_slice(&t[..s]);
+}
+
+/// Montgomery square `a * a / R mod n` for `a < n`: the full square first, with each
+/// cross product computed once and doubled (about half the multiplications of [`mul`]),
+/// then a separate Montgomery reduction. `x` is scratch of at least `2 * n.len() + 1`.
+#[inline(always)]
+pub fn square(n: &[u32], n0_inverse: u32, a: &[u32], out: &mut [u32], x: &mut [u32]) {
+    let s = n.len();
+    let (a, x, out) = (&a[..s], &mut x[..2 * s + 1], &mut out[..s]);
+    x.fill(0);
+    for i in 0..s {
+        let a_i = u64::from(a[i]);
+        let mut carry = 0u64;
+        for j in i + 1..s {
+            let sum = u64::from(x[i + j]) + a_i * u64::from(a[j]) + carry;
+            x[i + j] = sum as u32;
+            carry = sum >> 32;
+        }
+        x[i + s] = carry as u32;
+    }
+    let mut shifted_out = 0u32;
+    for limb in x[..2 * s].iter_mut() {
+        let next = *limb >> 31;
+        *limb = *limb << 1 | shifted_out;
+        shifted_out = next;
+    }
+    let mut carry = 0u64;
+    for i in 0..s {
+        let square = u64::from(a[i]) * u64::from(a[i]);
+        let low = u64::from(x[2 * i]) + (square & 0xffff_ffff) + carry;
+        x[2 * i] = low as u32;
+        let high = u64::from(x[2 * i + 1]) + (square >> 32) + (low >> 32);
+        x[2 * i + 1] = high as u32;
+        carry = high >> 32;
+    }
+    for i in 0..s {
+        let m = u64::from(x[i].wrapping_mul(n0_inverse));
+        let mut carry = 0u64;
+        for j in 0..s {
+            let sum = u64::from(x[i + j]) + m * u64::from(n[j]) + carry;
+            x[i + j] = sum as u32;
+            carry = sum >> 32;
+        }
+        let mut k = i + s;
+        while carry != 0 {
+            let sum = u64::from(x[k]) + carry;
+            x[k] = sum as u32;
+            carry = sum >> 32;
+            k += 1;
+        }
+    }
+    let high = &mut x[s..];
+    if high[s] != 0 || !less_than(&high[..s], n) {
+        subtract(&mut high[..s], n);
+    }
+    out.copy_from_slice(&high[..s]);
+}
+
+/// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul`] and [`square`] take.
+pub fn negated_inverse_mod_2_32(n0: u32) -> u32 {
+    // Newton's iteration: each step doubles the number of correct low bits.
+    let mut inverse = 1u32;
+    for _ in 0..5 {
+        inverse = inverse.wrapping_mul(2u32.wrapping_sub(n0.wrapping_mul(inverse)));
+    }
+    inverse.wrapping_neg()
+}
+
+/// `r = 2r mod n`, for `r < n`.
+pub fn double_mod(r: &mut [u32], n: &[u32]) {
+    let mut carry = 0u32;
+    for limb in r.iter_mut() {
+        let next = *limb >> 31;
+        *limb = *limb << 1 | carry;
+        carry = next;
+    }
+    if carry != 0 || !less_than(r, n) {
+        subtract(r, n);
+    }
+}
+
+/// `R^2 mod n` with `R = 2^(32 * n.len())`: the constant that enters Montgomery form.
+pub fn r_squared(n: &[u32]) -> Vec<u32> {
+    let mut r = vec![0u32; n.len()];
+    r[0] = 1;
+    for _ in 0..2 * 32 * n.len() {
+        double_mod(&mut r, n);
+    }
+    r
+}
+
+/// `a < b`, both the same number of limbs.
+#[inline(always)]
+pub fn less_than(a: &[u32], b: &[u32]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+/// `a -= b` modulo `2^(32 * limbs)`; returns whether it borrowed.
+#[inline(always)]
+pub fn subtract(a: &mut [u32], b: &[u32]) -> bool {
+    let mut borrow = 0i64;
+    for (x, y) in a.iter_mut().zip(b) {
+        let difference = i64::from(*x) - i64::from(*y) + borrow;
+        *x = difference as u32;
+        borrow = difference >> 32;
+    }
+    borrow != 0
+}
+
+/// `a += b` modulo `2^(32 * limbs)`; returns whether it carried.
+#[inline(always)]
+pub fn add(a: &mut [u32], b: &[u32]) -> bool {
+    let mut carry = 0u64;
+    for (x, y) in a.iter_mut().zip(b) {
+        let sum = u64::from(*x) + u64::from(*y) + carry;
+        *x = sum as u32;
+        carry = sum >> 32;
+    }
+    carry != 0
+}
+
+/// Big-endian bytes into `out` (little-endian limbs); false when they do not fit.
+pub fn limbs_from_be(bytes: &[u8], out: &mut [u32]) -> bool {
+    out.fill(0);
+    for (index, byte) in bytes.iter().rev().enumerate() {
+        if index / 4 >= out.len() {
+            if *byte != 0 {
+                return false;
+            }
+            continue;
+        }
+        out[index / 4] |= u32::from(*byte) << (8 * (index % 4));
+    }
+    true
+}
+
+/// The low `len` bytes of `limbs`, big-endian.
+pub fn be_from_limbs(limbs: &[u32], len: usize) -> Vec<u8> {
+    let mut out = vec![0u8; len];
+    for (index, byte) in out.iter_mut().rev().enumerate() {
+        *byte = limbs
+            .get(index / 4)
+            .map_or(0, |limb| (limb >> (8 * (index % 4))) as u8);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_and_limb_conversions() {
+        for x in [1u32, 3, 0xffff_ffff, 0x1234_5679] {
+            assert_eq!(x.wrapping_mul(negated_inverse_mod_2_32(x)), u32::MAX);
+        }
+        let bytes = [0x01, 0x02, 0x03, 0x04, 0x05];
+        let mut limbs = [0u32; 2];
+        assert!(limbs_from_be(&bytes, &mut limbs));
+        assert_eq!(limbs, [0x0203_0405, 0x01]);
+        assert_eq!(be_from_limbs(&limbs, 5), bytes);
+        assert!(!limbs_from_be(&[1, 0, 0, 0, 0], &mut [0u32; 1]));
+        assert!(limbs_from_be(&[0, 0, 0, 0, 7], &mut [0u32; 1]));
+    }
+
+    #[test]
+    fn square_equals_multiplying_by_itself() {
+        // A 2048-bit odd modulus of mixed limbs, and values below it.
+        let mut modulus: Vec<u32> = (0..64u32)
+            .map(|i| i.wrapping_mul(0x9e37_79b9) | 0x8000_0000)
+            .collect();
+        modulus[0] |= 1;
+        let n0 = negated_inverse_mod_2_32(modulus[0]);
+        let s = modulus.len();
+        let mut scratch = vec![0u32; 2 * s + 1];
+        for seed in [1u32, 7, 0xdead_beef, 0xffff_ffff] {
+            let mut value: Vec<u32> = (0..s as u32)
+                .map(|i| seed.wrapping_mul(i + 1).rotate_left(i))
+                .collect();
+            value[s - 1] >>= 1;
+            let (mut squared, mut multiplied) = (vec![0u32; s], vec![0u32; s]);
+            square(&modulus, n0, &value, &mut squared, &mut scratch);
+            mul(&modulus, n0, &value, &value, &mut multiplied, &mut scratch);
+            assert_eq!(squared, multiplied, "seed {seed:#x}");
+        }
+    }
+
+    #[test]
+    fn small_modulus_matches_plain_arithmetic() {
+        // n = 3233 (one limb, R = 2^32): a * b / R mod n checked with u128 math.
+        let n = [3233u32];
+        let n0 = negated_inverse_mod_2_32(n[0]);
+        let r_inverse = (1..3233u128)
+            .find(|x| (x << 32) % 3233 == 1)
+            .expect("R is invertible mod 3233");
+        let mut t = [0u32; 3];
+        for (a, b) in [(0u32, 5u32), (1, 1), (3232, 3232), (1234, 2345)] {
+            let mut out = [0u32];
+            mul(&n, n0, &[a], &[b], &mut out, &mut t);
+            let expected = u128::from(a) * u128::from(b) % 3233 * r_inverse % 3233;
+            assert_eq!(u128::from(out[0]), expected, "{a} * {b}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The four ECDSA curves of JOSE: their primes, orders and generators (SEC 2, FIPS 186-5),
+//! each set up once per process with its generator table.
+
+use std::sync::OnceLock;
+
+use super::field::Field;
+use super::point::{Affine, Arithmetic, CoefficientA};
+use super::table::Table;
+
+/// A curve ready for verification: coordinate arithmetic, scalar field, generator table.
+#[derive(Debug)]
+pub struct Curve<const N: usize> {
+    pub arithmetic: Arithmetic<N>,
+    /// Integers modulo the group order `n`.
+    pub scalars: Field<N>,
+    pub order_bits: usize,
+    /// Bytes of `r` and of `s` in a JOSE signature.
+    pub scalar_len: usize,
+    /// Window bits of a public key's table (a key's table is built per key, so smaller).
+    pub key_window_bits: usize,
+    pub generator_point: Affine<N>,
+    generator_window_bits: usize,
+    /// The generator's multiples for [`super::table::double_scalar_mul`].
+    pub generator_small: Table<N>,
+    /// The generator's fixed-base table, built when the first key gets its own.
+    generator: OnceLock<Table<N>>,
+}
+
+struct Parameters {
+    prime: &'static str,
+    order: &'static str,
+    generator_x: &'static str,
+    generator_y: &'static str,
+    a: CoefficientA,
+    generator_window_bits: usize,
+    key_window_bits: usize,
+}
+
+const P256: Parameters = Parameters {
+    prime: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+    order: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+    generator_x: "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+    generator_y: "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+    a: CoefficientA::MinusThree,
+    generator_window_bits: 6,
+    key_window_bits: 5,
+};
+
+const P384: Parameters = Parameters {
+    prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe\
+            ffffffff0000000000000000ffffffff",
+    order: "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf\
+            581a0db248b0a77aecec196accc52973",
+    generator_x: "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38\
+                  5502f25dbf55296c3a545e3872760ab7",
+    generator_y: "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0\
+                  0a60b1ce1d7e819d7a431d7c90ea0e5f",
+    a: CoefficientA::MinusThree,
+    generator_window_bits: 6,
+    key_window_bits: 4,
+};
+
+const P521: Parameters = Parameters {
+    prime: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\
+            ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    order: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\
+            fa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+    generator_x: "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d\
+                  3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66",
+    generator_y: "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e\
+                  662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
+    a: CoefficientA::MinusThree,
+    generator_window_bits: 5,
+    key_window_bits: 4,
+};
+
+const SECP256K1: Parameters = Parameters {
+    prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
+    order: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+    generator_x: "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
+    generator_y: "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8",
+    a: CoefficientA::Zero,
+    generator_window_bits: 6,
+    key_window_bits: 5,
+};
+
+pub fn p256() -> &'static Curve<8> {
+    static CURVE: OnceLock<Curve<8>> = OnceLock::new();
+    CURVE.get_or_init(|| Curve::new(&P256))
+}
+
+pub fn p384() -> &'static Curve<12> {
+    static CURVE: OnceLock<Curve<12>> = OnceLock::new();
+    CURVE.get_or_init(|| Curve::new(&P384))
+}
+
+pub fn p521() -> &'static Curve<17> {
+    static CURVE: OnceLock<Curve<17>> = OnceLock::new();
+    CURVE.get_or_init(|| Curve::new(&P521))
+}
+
+pub fn secp256k1() -> &'static Curve<8> {
+    static CURVE: OnceLock<Curve<8>> = OnceLock::new();
+    CURVE.get_or_init(|| Curve::new(&SECP256K1))
+}
+
+impl<const N: usize> Curve<N> {
+    fn new(parameters: &Parameters) -> Curve<N> {
+        let order_bytes = hex_bytes(parameters.order);
+        let field = Field::new(limbs(&hex_bytes(parameters.prime)));
+        let generator = Affine {
+            x: field
+                .element(&hex_bytes(parameters.generator_x))
+                .expect("the generator's x is below the prime"),
+            y: field
+                .element(&hex_bytes(parameters.generator_y))
+                .expect("the generator's y is below the prime"),
+        };
+        let order = limbs::<N>(&order_bytes);
+        let order_bits = 32 * N - order[N - 1].leading_zeros() as usize;
+        let arithmetic = Arithmetic {
+            field,
+            a: parameters.a,
+        };
+        let generator_small = Table::small(&arithmetic, &generator, SMALL_WINDOW_BITS)
+            .expect("the generator has prime order");
+        Curve {
+            arithmetic,
+            scalars: Field::new(order),
+            order_bits,
+            scalar_len: order_bits.div_ceil(8),
+            key_window_bits: parameters.key_window_bits,
+            generator_point: generator,
+            generator_window_bits: parameters.generator_window_bits,
+            generator_small,
+            generator: OnceLock::new(),
+        }
+    }
+
+    /// The generator's fixed-base table, built on first use (a few milliseconds).
+    pub fn generator_table(&self) -> &Table<N> {
+        self.generator.get_or_init(|| {
+            Table::new(
+                &self.arithmetic,
+                &self.generator_point,
+                self.order_bits,
+                self.generator_window_bits,
+            )
+            .expect("the generator has prime order")
+        })
+    }
+}
+
+/// Window bits of the one-window tables of [`super::table::double_scalar_mul`].
+pub const SMALL_WINDOW_BITS: usize = 5;
+
+fn limbs<const N: usize>(bytes: &[u8]) -> [u32; N] {
+    let mut limbs = [0u32; N];
+    assert!(super::super::montgomery::limbs_from_be(bytes, &mut limbs));
+    limbs
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    let digits: Vec<u8> = hex
+        .bytes()
+        .filter(|byte| !byte.is_ascii_whitespace())
+        .map(|byte| match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            _ => unreachable!("curve constants are lowercase hex"),
+        })
+        .collect();
+    digits
+        .chunks(2)
+        .map(|pair| pair[0] << 4 | pair[1])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::montgomery::be_from_limbs;
+
+    /// The transcribed constants against the RustCrypto crates' own.
+    fn check<const N: usize>(curve: &Curve<N>, order: &[u8], generator_sec1: &[u8]) {
+        let len = curve.scalar_len;
+        assert_eq!(be_from_limbs(curve.scalars.modulus(), order.len()), order);
+        let field = &curve.arithmetic.field;
+        let x = field.element(&generator_sec1[1..1 + len]).unwrap();
+        let y = field.element(&generator_sec1[1 + len..]).unwrap();
+        // The first table entry is G itself.
+        let one = {
+            let mut one = [0u32; N];
+            one[0] = 1;
+            one
+        };
+        let g = curve.generator_table().add_multiple(
+            &curve.arithmetic,
+            super::super::point::Jacobian::IDENTITY,
+            &one,
+        );
+        assert!(curve.arithmetic.has_affine_x(&g, &x));
+        assert_eq!(g.y, y, "z is one for a single table entry");
+    }
+
+    #[test]
+    fn constants_match_the_curve_crates() {
+        use elliptic_curve_reference::*;
+        check(p256(), &p256_order(), &p256_generator());
+        check(p384(), &p384_order(), &p384_generator());
+        check(p521(), &p521_order(), &p521_generator());
+        check(secp256k1(), &k256_order(), &k256_generator());
+    }
+
+    /// The crates' orders and generators, big-endian / uncompressed SEC1.
+    mod elliptic_curve_reference {
+        use p256::elliptic_curve::Curve as _;
+        use p256::elliptic_curve::sec1::ToSec1Point as _;
+
+        pub fn p256_order() -> Vec<u8> {
+            p256::NistP256::ORDER.to_be_bytes().to_vec()
+        }
+        pub fn p384_order() -> Vec<u8> {
+            p384::NistP384::ORDER.to_be_bytes().to_vec()
+        }
+        pub fn p521_order() -> Vec<u8> {
+            p521::NistP521::ORDER.to_be_bytes().to_vec()
+        }
+        pub fn k256_order() -> Vec<u8> {
+            k256::Secp256k1::ORDER.to_be_bytes().to_vec()
+        }
+        pub fn p256_generator() -> Vec<u8> {
+            p256::AffinePoint::GENERATOR
+                .to_sec1_point(false)
+                .as_bytes()
+                .to_vec()
+        }
+        pub fn p384_generator() -> Vec<u8> {
+            p384::AffinePoint::GENERATOR
+                .to_sec1_point(false)
+                .as_bytes()
+                .to_vec()
+        }
+        pub fn p521_generator() -> Vec<u8> {
+            p521::AffinePoint::GENERATOR
+                .to_sec1_point(false)
+                .as_bytes()
+                .to_vec()
+        }
+        pub fn k256_generator() -> Vec<u8> {
+            k256::AffinePoint::GENERATOR
+                .to_sec1_point(false)
+                .as_bytes()
+                .to_vec()
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Arithmetic modulo an odd prime of `N` 32-bit limbs, in Montgomery form: the field of
+//! a curve's coordinates, or its scalars (modulo the group order).
+
+use super::super::montgomery;
+
+/// The most limbs any supported modulus has (P-521: 17).
+pub const MAX_LIMBS: usize = 17;
+
+/// A residue in Montgomery form (`x * R mod p`), fully reduced, limbs little-endian.
+pub type Element<const N: usize> = [u32; N];
+
+#[derive(Debug)]
+pub struct Field<const N: usize> {
+    modulus: [u32; N],
+    n0_inverse: u32,
+    /// `R^2 mod p`, to enter Montgomery form.
+    r_squared: Element<N>,
+    /// `R mod p`: one, in Montgomery form.
+    one: Element<N>,
+    /// `p - 2`, the exponent of inversion by Fermat's little theorem.
+    modulus_minus_2: [u32; N],
+}
+
+impl<const N: usize> Field<N> {
+    /// `modulus` must be an odd prime that uses the top limb (all our curves do).
+    pub fn new(modulus: [u32; N]) -> Field<N> {
+        let r_squared: Element<N> = montgomery::r_squared(&modulus)
+            .try_into()
+            .expect("one limb per limb");
+        let mut modulus_minus_2 = modulus;
+        montgomery::subtract(&mut modulus_minus_2, &two::<N>());
+        let mut field = Field {
+            modulus,
+            n0_inverse: montgomery::negated_inverse_mod_2_32(modulus[0]),
+            r_squared,
+            one: [0; N],
+            modulus_minus_2,
+        };
+        field.one = field.montgomery_form(&one_plain());
+        field
+    }
+
+    pub fn modulus(&self) -> &[u32; N] {
+        &self.modulus
+    }
+
+    pub fn one(&self) -> Element<N> {
+        self.one
+    }
+
+    /// Montgomery product; also maps a plain value times a Montgomery one to a plain value.
+    // One copy per field size: inlining the unrolled loops at every call site made the
+    // module much larger for no measured speed.
+    #[inline(never)]
+    pub fn mul(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
+        let mut out = [0u32; N];
+        let mut scratch = [0u32; MAX_LIMBS + 1];
+        montgomery::mul(&self.modulus, self.n0_inverse, a, b, &mut out, &mut scratch);
+        out
+    }
+
+    #[inline(never)]
+    pub fn square(&self, a: &Element<N>) -> Element<N> {
+        let mut out = [0u32; N];
+        let mut scratch = [0u32; 2 * MAX_LIMBS + 1];
+        montgomery::square(&self.modulus, self.n0_inverse, a, &mut out, &mut scratch);
+        out
+    }
+
+    #[inline]
+    pub fn add(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
+        let mut sum = *a;
+        let carried = montgomery::add(&mut sum, b);
+        if carried || !montgomery::less_than(&sum, &self.modulus) {
+            montgomery::subtract(&mut sum, &self.modulus);
+        }
+        sum
+    }
+
+    #[inline]
+    pub fn sub(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
+        let mut difference = *a;
+        if montgomery::subtract(&mut difference, b) {
+            montgomery::add(&mut difference, &self.modulus);
+        }
+        difference
+    }
+
+    #[inline]
+    pub fn double(&self, a: &Element<N>) -> Element<N> {
+        self.add(a, a)
+    }
+
+    #[inline]
+    pub fn negate(&self, a: &Element<N>) -> Element<N> {
+        self.sub(&[0; N], a)
+    }
+
+    /// A plain value below the modulus into Montgomery form.
+    pub fn montgomery_form(&self, plain: &[u32; N]) -> Element<N> {
+        self.mul(plain, &self.r_squared)
+    }
+
+    /// Big-endian bytes into Montgomery form; `None` unless the value is below the modulus.
+    pub fn element(&self, bytes: &[u8]) -> Option<Element<N>> {
+        let plain = self.plain_element(bytes)?;
+        Some(self.montgomery_form(&plain))
+    }
+
+    /// Big-endian bytes as a plain value; `None` unless it is below the modulus.
+    pub fn plain_element(&self, bytes: &[u8]) -> Option<[u32; N]> {
+        let mut plain = [0u32; N];
+        (montgomery::limbs_from_be(bytes, &mut plain)
+            && montgomery::less_than(&plain, &self.modulus))
+        .then_some(plain)
+    }
+
+    /// `a^-1`, or zero for zero: `a^(p-2)` with a fixed 4-bit window. Variable-time in the
+    /// exponent, which is the public modulus.
+    pub fn invert(&self, a: &Element<N>) -> Element<N> {
+        let mut powers = [self.one; 16];
+        for index in 1..16 {
+            powers[index] = self.mul(&powers[index - 1], a);
+        }
+        let mut result = self.one;
+        let mut started = false;
+        for limb in self.modulus_minus_2.iter().rev() {
+            for shift in (0..8).rev() {
+                let nibble = (limb >> (4 * shift) & 0xf) as usize;
+                if started {
+                    for _ in 0..4 {
+                        result = self.square(&result);
+                    }
+                }
+                if nibble != 0 {
+                    result = if started {
+                        self.mul(&result, &powers[nibble])
+                    } else {
+                        powers[nibble]
+                    };
+                    started = true;
+                }
+            }
+        }
+        result
+    }
+}
+
+pub fn is_zero<const N: usize>(a: &[u32; N]) -> bool {
+    a.iter().all(|limb| *limb == 0)
+}
+
+fn one_plain<const N: usize>() -> [u32; N] {
+    let mut one = [0u32; N];
+    one[0] = 1;
+    one
+}
+
+fn two<const N: usize>() -> [u32; N] {
+    let mut two = [0u32; N];
+    two[0] = 2;
+    two
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The P-256 prime, little-endian limbs.
+    const P256: [u32; 8] = [
+        0xffff_ffff,
+        0xffff_ffff,
+        0xffff_ffff,
+        0,
+        0,
+        0,
+        1,
+        0xffff_ffff,
+    ];
+
+    fn sample(field: &Field<8>, seed: u32) -> Element<8> {
+        let mut plain: [u32; 8] = core::array::from_fn(|i| seed.wrapping_mul(i as u32 + 7));
+        plain[7] >>= 1;
+        field.montgomery_form(&plain)
+    }
+
+    #[test]
+    fn inverse_times_value_is_one() {
+        let field = Field::new(P256);
+        for seed in [1u32, 2, 0xdead_beef, 0xffff_ffff] {
+            let a = sample(&field, seed);
+            assert_eq!(
+                field.mul(&a, &field.invert(&a)),
+                field.one(),
+                "seed {seed:#x}"
+            );
+        }
+        assert!(is_zero(&field.invert(&[0; 8])));
+    }
+
+    #[test]
+    fn add_sub_negate_agree() {
+        let field = Field::new(P256);
+        let (a, b) = (sample(&field, 3), sample(&field, 0x8765_4321));
+        assert_eq!(field.sub(&field.add(&a, &b), &b), a);
+        assert!(is_zero(&field.add(&a, &field.negate(&a))));
+        assert_eq!(field.double(&a), field.add(&a, &a));
+        assert_eq!(field.square(&a), field.mul(&a, &a));
+        // p - 1 + 1 wraps to zero.
+        let mut p_minus_1 = P256;
+        p_minus_1[0] -= 1;
+        let minus_one = field.montgomery_form(&p_minus_1);
+        assert!(is_zero(&field.add(&minus_one, &field.one())));
+    }
+
+    #[test]
+    fn bytes_at_or_above_the_modulus_are_refused() {
+        let field = Field::new(P256);
+        let p_bytes = montgomery::be_from_limbs(&P256, 32);
+        assert!(field.element(&p_bytes).is_none());
+        assert!(field.element(&[0xff; 33]).is_none());
+        assert_eq!(field.element(&[1]), Some(field.one()));
+    }
+}
