@@ -62,9 +62,23 @@ impl Modulus {
         if !less_than(&s, &self.limbs) {
             return None;
         }
+        // The common sizes with fixed-size arithmetic (arrays the compiler keeps close);
+        // any other size through the slice code.
+        let em = match self.limbs.len() {
+            64 => self.power_fixed::<64>(&s),
+            96 => self.power_fixed::<96>(&s),
+            128 => self.power_fixed::<128>(&s),
+            _ => None,
+        }
+        .unwrap_or_else(|| self.power(&s));
+        Some(be_from_limbs(&em, self.len))
+    }
+
+    /// `s^e mod n` for `s < n`, plain limbs in and out.
+    fn power(&self, s: &[u32]) -> Vec<u32> {
         let mut scratch = vec![0u32; 2 * self.limbs.len() + 1];
         let mut base = vec![0u32; self.limbs.len()];
-        self.mul(&s, &self.r_squared, &mut base, &mut scratch);
+        self.mul(s, &self.r_squared, &mut base, &mut scratch);
         let mut acc = base.clone();
         let mut next = vec![0u32; self.limbs.len()];
         for bit in &self.exponent_tail {
@@ -78,7 +92,26 @@ impl Modulus {
         let mut one = vec![0u32; self.limbs.len()];
         one[0] = 1;
         self.mul(&acc, &one, &mut next, &mut scratch);
-        Some(be_from_limbs(&next, self.len))
+        next
+    }
+
+    /// [`Self::power`] for a modulus of exactly `N` limbs; `None` for any other size.
+    fn power_fixed<const N: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
+        let n: &[u32; N] = self.limbs.as_slice().try_into().ok()?;
+        let s: &[u32; N] = s.try_into().ok()?;
+        let r_squared: &[u32; N] = self.r_squared.as_slice().try_into().ok()?;
+        let mul = |a: &[u32; N], b: &[u32; N]| montgomery::mul_fixed(n, self.n0_inverse, a, b);
+        let base = mul(s, r_squared);
+        let mut acc = base;
+        for bit in &self.exponent_tail {
+            acc = mul(&acc, &acc);
+            if *bit {
+                acc = mul(&acc, &base);
+            }
+        }
+        let mut one = [0u32; N];
+        one[0] = 1;
+        Some(mul(&acc, &one).to_vec())
     }
 
     fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
