@@ -73,6 +73,12 @@ bench: bench-rust bench-js bench-signer
 bench-signer: deps
 	CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 $(CARGO) bench -p kmsjwt --bench kms
 
+## A 30 s load run (wrk) against `kmsjwt serve` backed by ministack on 127.0.0.1: requests/s,
+## p50/p99, errors, memory before and after (signer/benches/serve.sh; installs wrk if missing).
+.PHONY: bench-serve
+bench-serve: deps
+	bash signer/benches/serve.sh
+
 bench-rust:
 	$(CARGO) bench -p kmsjwt-verify --bench verify
 

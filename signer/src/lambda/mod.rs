@@ -120,10 +120,11 @@ async fn direct_invoke(
     service: &TokenService,
     object: Map<String, Value>,
 ) -> Result<Value, Diagnostic> {
+    let deadline = service.deadline();
     let result = async {
         let client = service.lambda_client()?;
         let request = TokenRequest::from_object(object)?;
-        service.issue(client, request).await
+        service.issue(client, request, deadline).await
     }
     .await;
     let metrics = service.metrics();

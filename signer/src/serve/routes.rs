@@ -69,6 +69,8 @@ async fn issue(
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
     let client = service.authenticate(authorization)?;
+    // One deadline for reading the body and signing: the request timeout bounds the whole.
+    let deadline = service.deadline();
     let limits = service.limits();
     let max = limits.max_body_bytes;
     let too_large = || {
@@ -86,7 +88,7 @@ async fn issue(
     if declared.is_some_and(|length| length > max as u64) {
         return Err(too_large());
     }
-    let read = tokio::time::timeout(limits.request_timeout, Limited::new(body, max).collect());
+    let read = tokio::time::timeout_at(deadline, Limited::new(body, max).collect());
     let bytes = match read.await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
@@ -105,7 +107,7 @@ async fn issue(
         }
     };
     let request = TokenRequest::parse(&bytes)?;
-    service.issue(client, request).await
+    service.issue(client, request, deadline).await
 }
 
 async fn jwks(State(service): State<Arc<TokenService>>) -> Response {

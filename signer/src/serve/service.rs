@@ -200,9 +200,19 @@ impl TokenService {
             })
     }
 
+    /// When a request that starts now must be answered: now + the request timeout.
+    pub fn deadline(&self) -> tokio::time::Instant {
+        tokio::time::Instant::now() + self.limits.request_timeout
+    }
+
     /// Issues one token for `client`: its limits (429), its policy (400/403), then KMS
-    /// (503 when KMS fails or the request timeout passes).
-    pub async fn issue(&self, client: &Client, request: TokenRequest) -> Result<Issued, ApiError> {
+    /// (503 when KMS fails or `deadline`, from [`TokenService::deadline`], passes).
+    pub async fn issue(
+        &self,
+        client: &Client,
+        request: TokenRequest,
+        deadline: tokio::time::Instant,
+    ) -> Result<Issued, ApiError> {
         let _admission = client.limits.admit(&client.policy.name)?;
         let approved = approve(
             &client.policy,
@@ -216,8 +226,7 @@ impl TokenService {
             .and_then(Value::as_i64)
             .unwrap_or_default();
         let started = Instant::now();
-        let signed =
-            tokio::time::timeout(self.limits.request_timeout, self.signer.sign(&claims)).await;
+        let signed = tokio::time::timeout_at(deadline, self.signer.sign(&claims)).await;
         self.metrics.kms_sign(started.elapsed());
         let token = match signed {
             Ok(result) => result?,
@@ -226,7 +235,7 @@ impl TokenService {
                     StatusCode::SERVICE_UNAVAILABLE,
                     "ERR_REQUEST_TIMEOUT",
                     format!(
-                        "KMS did not sign within the request timeout ({} s); retry later",
+                        "the token was not signed within the request timeout ({} s); retry later",
                         self.limits.request_timeout.as_secs()
                     ),
                 ));
