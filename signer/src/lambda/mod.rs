@@ -180,3 +180,49 @@ fn diagnostic(error: &ApiError) -> Diagnostic {
         error_message: error.message.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lambda_http::aws_lambda_events::apigw::{
+        ApiGatewayProxyRequestContext, ApiGatewayV2httpRequestContext,
+    };
+
+    use super::*;
+
+    fn request(path: &str, context: Option<RequestContext>) -> lambda_http::Request {
+        let mut request = lambda_http::Request::new(lambda_http::Body::Empty);
+        *request.uri_mut() = path.parse().unwrap();
+        if let Some(context) = context {
+            request.extensions_mut().insert(context);
+        }
+        request
+    }
+
+    fn v1(stage: &str) -> Option<RequestContext> {
+        let mut context = ApiGatewayProxyRequestContext::default();
+        context.stage = Some(stage.to_owned());
+        Some(RequestContext::ApiGatewayV1(context))
+    }
+
+    #[test]
+    fn a_named_stage_is_taken_off_the_path() {
+        let cases = [
+            ("/prod/v1/tokens?x=1", v1("prod"), "/v1/tokens?x=1"),
+            ("/prod", v1("prod"), "/"),
+            // Not the stage: a path that merely starts with its letters.
+            ("/production/v1/tokens", v1("prod"), "/production/v1/tokens"),
+            ("/v1/tokens", v1("$default"), "/v1/tokens"),
+            ("/v1/tokens", None, "/v1/tokens"),
+        ];
+        for (path, context, expected) in cases {
+            let mut request = request(path, context);
+            strip_stage(&mut request);
+            assert_eq!(request.uri().to_string(), expected, "{path}");
+        }
+        let mut context = ApiGatewayV2httpRequestContext::default();
+        context.stage = Some("beta".to_owned());
+        let mut request = request("/beta/healthz", Some(RequestContext::ApiGatewayV2(context)));
+        strip_stage(&mut request);
+        assert_eq!(request.uri().path(), "/healthz");
+    }
+}

@@ -171,3 +171,28 @@ fn unknown_routes_and_methods_answer_json_errors() {
     crate::harness::http(service.port, "POST", "/healthz", &[], Some(b"{}"))
         .assert_error(405, "ERR_METHOD_NOT_ALLOWED");
 }
+
+#[test]
+fn the_configured_alg_and_key_id_kid_reach_tokens_and_the_jwk_set() {
+    let server = Ministack::shared();
+    let key = server.create_key("RSA_2048", None);
+    let text = crate::harness::config(
+        &key.key_id,
+        &format!(
+            "alg = \"PS256\"\nkid = \"key-id\"\n{}",
+            crate::harness::client("c", "key-c", "audiences = [\"api://ps\"]")
+        ),
+    );
+    let service = crate::harness::Service::start(&server.endpoint(), &text, &[]);
+    let jwks = service.get("/.well-known/jwks.json");
+    let jwk = &jwks.json()["keys"][0];
+    assert_eq!(jwk["alg"], "PS256");
+    assert_eq!(jwk["kid"], key.key_id.as_str());
+    let issued = service.token("key-c", &json!({}));
+    assert_eq!(issued["kid"], key.key_id.as_str());
+    let token = issued["token"].as_str().unwrap();
+    let header = kmsjwt_verify::decode(token).unwrap().header;
+    assert_eq!(header["alg"], "PS256");
+    assert_eq!(header["kid"], key.key_id.as_str());
+    verify_with_core(token, &jwks.body, "api://ps");
+}
