@@ -51,12 +51,15 @@ fn sigterm_drains_requests_in_flight_and_loses_none() {
             std::thread::sleep(Duration::from_millis(10));
         }
         service.terminate();
-        // Draining: no new connection is accepted.
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(
-            std::net::TcpStream::connect(("127.0.0.1", service.port)).is_err(),
-            "a new connection was accepted after SIGTERM"
-        );
+        // Draining: the listener closes at once (polled, for a loaded machine).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::net::TcpStream::connect(("127.0.0.1", service.port)).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "new connections were still accepted 5 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         handles
             .into_iter()
             .map(|handle| handle.join().unwrap())
