@@ -11,15 +11,15 @@ pkg="${1:-$root/verifier-wasm/pkg}"
 tools="$root/verifier-wasm/js-tests/node_modules/.bin"
 
 if [ -n "${2:-}" ]; then
-  cargo build --release --target wasm32-unknown-unknown -p kmsjwt-verify --lib \
+  cargo build --profile wasm --target wasm32-unknown-unknown -p kmsjwt-verify --lib \
     --no-default-features --features "$2"
 else
-  cargo build --release --target wasm32-unknown-unknown -p kmsjwt-verify --lib
+  cargo build --profile wasm --target wasm32-unknown-unknown -p kmsjwt-verify --lib
 fi
 rm -rf "$pkg"
 mkdir -p "$pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name kmsjwt_verify \
-  "$target/wasm32-unknown-unknown/release/kmsjwt_verify.wasm"
+  "$target/wasm32-unknown-unknown/wasm/kmsjwt_verify.wasm"
 # npm's binaryen (Debian's is too old and breaks modules, see NOTES).
 "$tools/wasm-opt" -O3 "$pkg/kmsjwt_verify_bg.wasm" -o "$pkg/kmsjwt_verify_bg.wasm"
 cp "$root"/verifier-wasm/js/{api.js,browser.js,node.js,workerd.js,index.d.ts,package.json,README.md} "$pkg/"

@@ -1,7 +1,6 @@
-//! RSA keys and the RS*/PS* signature checks (RustCrypto `rsa`).
-
-use rsa::BoxedUint;
-use rsa::traits::PublicKeyParts;
+//! RSA keys and the RS*/PS* signature checks. The arithmetic is in `rsa_public_op`; the
+//! `rsa` crate is its reference in the tests, not part of the library (it would add its
+//! general big-integer code to every .wasm for a few range checks).
 
 use super::rsa_public_op::{self, Modulus};
 use crate::alg::HashAlg;
@@ -15,8 +14,10 @@ pub const MAX_MODULUS_BITS: usize = 8192;
 /// An RSA public key of at least 2048 bits.
 #[derive(Clone, Debug)]
 pub struct RsaPublicKey {
-    /// Validated by the `rsa` crate (odd modulus, exponent range) and the source of `n`, `e`.
-    key: rsa::PublicKey,
+    /// Big-endian, without leading zeros.
+    n: Vec<u8>,
+    e: Vec<u8>,
+    bits: usize,
     /// The same key prepared for the public operation.
     modulus: Modulus,
 }
@@ -40,24 +41,28 @@ impl RsaPublicKey {
                 "the RSA modulus has {bits} bits; at most {MAX_MODULUS_BITS} are supported"
             )));
         }
-        if exponent.is_empty() || exponent.len() > 8 {
+        if modulus.last().is_some_and(|low| low & 1 == 0) {
+            return Err(Error::jwk(
+                "the RSA public key is invalid: the modulus is even",
+            ));
+        }
+        // The `rsa` crate's bounds, kept when it stopped being a dependency: 3 <= e < 2^33.
+        let exponent_value = exponent.iter().try_fold(0u64, |value, byte| {
+            value.checked_mul(256).map(|v| v | u64::from(*byte))
+        });
+        if !exponent_value.is_some_and(|e| (3..1 << 33).contains(&e)) {
             return Err(Error::jwk("the RSA public exponent is out of range"));
         }
-        let n = BoxedUint::from_be_slice(modulus, (modulus.len() * 8) as u32)
-            .map_err(|_| Error::jwk("the RSA modulus is malformed"))?;
-        let e = BoxedUint::from_be_slice(exponent, (exponent.len() * 8) as u32)
-            .map_err(|_| Error::jwk("the RSA public exponent is malformed"))?;
-        let key = rsa::PublicKey::new_with_size_limits(n, e, MIN_MODULUS_BITS..=MAX_MODULUS_BITS)
-            .map_err(|error| Error::jwk(format!("the RSA public key is invalid: {error}")))?;
-        if exponent.len() == 1 && exponent[0] < 3 || exponent.last().is_some_and(|low| low & 1 == 0)
-        {
+        if exponent.last().is_some_and(|low| low & 1 == 0) {
             return Err(Error::jwk(
                 "the RSA public exponent must be odd and at least 3",
             ));
         }
         Ok(RsaPublicKey {
             modulus: Modulus::new(modulus, exponent),
-            key,
+            n: modulus.to_vec(),
+            e: exponent.to_vec(),
+            bits,
         })
     }
 
@@ -70,17 +75,17 @@ impl RsaPublicKey {
     }
 
     pub fn modulus_bits(&self) -> usize {
-        self.key.n().bit_width_vartime() as usize
+        self.bits
     }
 
     /// Big-endian modulus without leading zeros.
     pub fn modulus(&self) -> Vec<u8> {
-        self.key.n().to_be_bytes_trimmed_vartime().into_vec()
+        self.n.clone()
     }
 
     /// Big-endian public exponent without leading zeros.
     pub fn exponent(&self) -> Vec<u8> {
-        self.key.e().to_be_bytes_trimmed_vartime().into_vec()
+        self.e.clone()
     }
 
     /// RSASSA-PKCS1-v1_5: the whole encoded message is rebuilt and compared, never parsed,
