@@ -9,7 +9,7 @@ INTEROP := tests/interop
 WASM_BINDGEN_VERSION := 0.2.130
 JS_TESTS := verifier-wasm/js-tests
 
-.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer wasm wasm-tools js-deps browser-deps
+.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer bench-startup wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
 # The short fuzz run goes first so that a test runner's summary closes the output.
@@ -85,6 +85,11 @@ bench-rust:
 bench-js: wasm
 	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node bench.mjs
 	bash verifier-wasm/bench/sizes.sh
+	$(MAKE) --no-print-directory bench-startup
+
+## Startup of a Worker in workerd (Miniflare) with and without the package.
+bench-startup: wasm
+	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node startup.mjs
 
 ## make www: the JWT inspector page with a copy of the package, in www/dist (a static
 ## folder any host can serve). make www-serve serves it on 127.0.0.1 (WWW_PORT, default 8080).
