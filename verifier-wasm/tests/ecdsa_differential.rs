@@ -65,6 +65,31 @@ fn case(curve: usize, secret: &[u8; 66]) -> Option<Case> {
     })
 }
 
+/// The reference's reading of a SEC1 point: its uncompressed form, or `None` if refused.
+fn reference_point(curve: usize, sec1: &[u8]) -> Option<Vec<u8>> {
+    macro_rules! decode {
+        ($krate:ident) => {
+            $krate::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
+                .ok()
+                .map(|key| key.to_sec1_point(false).as_bytes().to_vec())
+        };
+    }
+    match curve {
+        0 => decode!(p256),
+        1 => decode!(p384),
+        2 => decode!(p521),
+        _ => decode!(k256),
+    }
+}
+
+/// Ours: the uncompressed form of an accepted point.
+fn our_point(curve: usize, sec1: &[u8]) -> Option<Vec<u8>> {
+    let curve = [Curve::P256, Curve::P384, Curve::P521, Curve::Secp256k1][curve];
+    let key = EcPublicKey::from_sec1(curve, sec1).ok()?;
+    let (x, y) = key.coordinates();
+    Some([&[4u8][..], &x, &y].concat())
+}
+
 fn secret() -> impl Strategy<Value = [u8; 66]> {
     proptest::collection::vec(any::<u8>(), 66).prop_map(|bytes| bytes.try_into().unwrap())
 }
@@ -116,6 +141,49 @@ proptest! {
         let signature = &random[..(case.sign)(b"").len() + extra_bytes];
         let expected = (case.reference)(b"message", signature);
         prop_assert_eq!(verdict(&case, b"message", signature), expected);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Public points: both encodings of real keys decode to the same coordinates, and
+    /// any bytes are accepted by ours exactly when the curve crate accepts them, except
+    /// for the crate's extra "compact" (05) and "hybrid" (06, 07) tags, which kmsjwt
+    /// refuses like SEC1's common subset (jose, browsers).
+    #[test]
+    fn points_decode_as_the_curve_crates_do(
+        curve in 0usize..4,
+        secret in secret(),
+        random in proptest::collection::vec(any::<u8>(), 133),
+        tag in prop::sample::select(vec![0u8, 2, 3, 4, 5, 6, 7]),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        if let Some(case) = case(curve, &secret) {
+            let PublicKey::Ec(key) = &case.ours else { unreachable!() };
+            let (x, y) = key.coordinates();
+            let uncompressed = [&[4u8][..], &x, &y].concat();
+            let compressed = [&[2 + (y[y.len() - 1] & 1)][..], &x].concat();
+            prop_assert_eq!(our_point(curve, &compressed), Some(uncompressed.clone()));
+            prop_assert_eq!(reference_point(curve, &compressed), Some(uncompressed.clone()));
+            // One flipped bit of an encoding: the same verdict (mostly off the curve).
+            for encoding in [&uncompressed, &compressed] {
+                let mut changed = encoding.to_vec();
+                let position = flip.index(changed.len());
+                changed[position] ^= 1 << (position % 8);
+                prop_assert_eq!(our_point(curve, &changed), reference_point(curve, &changed));
+            }
+        }
+        let len = [32, 48, 66, 32][curve];
+        for size in [1 + len, 1 + 2 * len] {
+            let mut bytes = random[..size].to_vec();
+            bytes[0] = tag;
+            let expected = match tag {
+                5..=7 => None,
+                _ => reference_point(curve, &bytes),
+            };
+            prop_assert_eq!(our_point(curve, &bytes), expected);
+        }
     }
 }
 

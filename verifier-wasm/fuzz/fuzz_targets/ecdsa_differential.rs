@@ -1,7 +1,8 @@
 //! The hand-written ECDSA arithmetic against the RustCrypto curve crates: any signature
 //! bytes, any message, every ES* alg, the same verdict. The first byte picks the curve
 //! and whether the key is fresh (its first verification: the small per-call tables) or
-//! long-lived (its fixed-base table).
+//! long-lived (its fixed-base table), or (bit 3) whether the rest is a public point to
+//! decode, compared with the crates' decoding.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -48,6 +49,31 @@ fuzz_target!(|data: &[u8]| {
     };
     let keys = keys();
     let curve = usize::from(selector) % 4;
+    if selector & 8 != 0 {
+        let reference = match curve {
+            0 => p256::ecdsa::VerifyingKey::from_sec1_bytes(rest)
+                .ok()
+                .map(|key| key.to_sec1_point(false).as_bytes().to_vec()),
+            1 => p384::ecdsa::VerifyingKey::from_sec1_bytes(rest)
+                .ok()
+                .map(|key| key.to_sec1_point(false).as_bytes().to_vec()),
+            2 => p521::ecdsa::VerifyingKey::from_sec1_bytes(rest)
+                .ok()
+                .map(|key| key.to_sec1_point(false).as_bytes().to_vec()),
+            _ => k256::ecdsa::VerifyingKey::from_sec1_bytes(rest)
+                .ok()
+                .map(|key| key.to_sec1_point(false).as_bytes().to_vec()),
+        };
+        let curve_name = [Curve::P256, Curve::P384, Curve::P521, Curve::Secp256k1][curve];
+        let ours = EcPublicKey::from_sec1(curve_name, rest).ok().map(|key| {
+            let (x, y) = key.coordinates();
+            [&[4u8][..], &x, &y].concat()
+        });
+        // The crates also read "compact" (05) and "hybrid" (06, 07) points; kmsjwt does not.
+        let reference = reference.filter(|_| !matches!(rest.first(), Some(5..=7)));
+        assert_eq!(ours, reference);
+        return;
+    }
     let (alg, len) = [(Alg::ES256, 64), (Alg::ES384, 96), (Alg::ES512, 132), (Alg::ES256K, 64)][curve];
     let (signature, message) = rest.split_at(rest.len().min(len));
     let expected = match curve {

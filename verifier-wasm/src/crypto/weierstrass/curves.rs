@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::field::Field;
+use super::field::{Element, Field};
 use super::point::{Affine, Arithmetic, CoefficientA};
 use super::table::Table;
 
@@ -11,6 +11,10 @@ use super::table::Table;
 #[derive(Debug)]
 pub struct Curve<const N: usize> {
     pub arithmetic: Arithmetic<N>,
+    /// The curve's `b` coefficient, in Montgomery form.
+    b: Element<N>,
+    /// Bytes of a coordinate.
+    pub field_len: usize,
     /// Integers modulo the group order `n`.
     pub scalars: Field<N>,
     pub order_bits: usize,
@@ -28,6 +32,7 @@ pub struct Curve<const N: usize> {
 
 struct Parameters {
     prime: &'static str,
+    b: &'static str,
     order: &'static str,
     generator_x: &'static str,
     generator_y: &'static str,
@@ -38,6 +43,7 @@ struct Parameters {
 
 const P256: Parameters = Parameters {
     prime: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+    b: "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
     order: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
     generator_x: "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
     generator_y: "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
@@ -49,6 +55,8 @@ const P256: Parameters = Parameters {
 const P384: Parameters = Parameters {
     prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe\
             ffffffff0000000000000000ffffffff",
+    b: "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a\
+        c656398d8a2ed19d2a85c8edd3ec2aef",
     order: "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf\
             581a0db248b0a77aecec196accc52973",
     generator_x: "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38\
@@ -63,6 +71,8 @@ const P384: Parameters = Parameters {
 const P521: Parameters = Parameters {
     prime: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\
             ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    b: "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef1\
+        09e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00",
     order: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\
             fa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
     generator_x: "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d\
@@ -76,6 +86,7 @@ const P521: Parameters = Parameters {
 
 const SECP256K1: Parameters = Parameters {
     prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
+    b: "07",
     order: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
     generator_x: "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
     generator_y: "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8",
@@ -107,7 +118,12 @@ pub fn secp256k1() -> &'static Curve<8> {
 impl<const N: usize> Curve<N> {
     fn new(parameters: &Parameters) -> Curve<N> {
         let order_bytes = hex_bytes(parameters.order);
-        let field = Field::new(limbs(&hex_bytes(parameters.prime)));
+        let prime = limbs::<N>(&hex_bytes(parameters.prime));
+        let field_len = (32 * N - prime[N - 1].leading_zeros() as usize).div_ceil(8);
+        let field = Field::new(prime);
+        let b = field
+            .element(&hex_bytes(parameters.b))
+            .expect("b is below the prime");
         let generator = Affine {
             x: field
                 .element(&hex_bytes(parameters.generator_x))
@@ -126,6 +142,8 @@ impl<const N: usize> Curve<N> {
             .expect("the generator has prime order");
         Curve {
             arithmetic,
+            b,
+            field_len,
             scalars: Field::new(order),
             order_bits,
             scalar_len: order_bits.div_ceil(8),
@@ -134,6 +152,62 @@ impl<const N: usize> Curve<N> {
             generator_window_bits: parameters.generator_window_bits,
             generator_small,
             generator: OnceLock::new(),
+        }
+    }
+
+    /// A SEC1 point (uncompressed `04 x y` or compressed `02/03 x`) on the curve; `None`
+    /// for any other encoding, a coordinate not below the prime, or a point off the
+    /// curve (every curve here has cofactor 1, so on the curve means in the group).
+    pub fn decode_point(&self, sec1: &[u8]) -> Option<Affine<N>> {
+        let field = &self.arithmetic.field;
+        let len = self.field_len;
+        let (&tag, coordinates) = sec1.split_first()?;
+        match (tag, coordinates.len()) {
+            (0x04, length) if length == 2 * len => {
+                let point = Affine {
+                    x: field.element(&coordinates[..len])?,
+                    y: field.element(&coordinates[len..])?,
+                };
+                (field.square(&point.y) == self.right_hand_side(&point.x)).then_some(point)
+            }
+            (0x02 | 0x03, length) if length == len => {
+                let x = field.element(coordinates)?;
+                let y = field.sqrt(&self.right_hand_side(&x))?;
+                let y_is_odd = field
+                    .to_be_bytes(&y, len)
+                    .last()
+                    .is_some_and(|low| low & 1 == 1);
+                let y = if y_is_odd == (tag == 0x03) {
+                    y
+                } else {
+                    field.negate(&y)
+                };
+                Some(Affine { x, y })
+            }
+            _ => None,
+        }
+    }
+
+    /// `(x, y)` big-endian, each [`Self::field_len`] bytes.
+    pub fn encode_coordinates(&self, point: &Affine<N>) -> (Vec<u8>, Vec<u8>) {
+        let field = &self.arithmetic.field;
+        (
+            field.to_be_bytes(&point.x, self.field_len),
+            field.to_be_bytes(&point.y, self.field_len),
+        )
+    }
+
+    /// `x^3 + ax + b`.
+    fn right_hand_side(&self, x: &Element<N>) -> Element<N> {
+        let field = &self.arithmetic.field;
+        let cube = field.mul(&field.square(x), x);
+        let with_b = field.add(&cube, &self.b);
+        match self.arithmetic.a {
+            CoefficientA::Zero => with_b,
+            CoefficientA::MinusThree => {
+                let three_x = field.add(&field.double(x), x);
+                field.sub(&with_b, &three_x)
+            }
         }
     }
 
@@ -186,6 +260,10 @@ mod tests {
         let len = curve.scalar_len;
         assert_eq!(be_from_limbs(curve.scalars.modulus(), order.len()), order);
         let field = &curve.arithmetic.field;
+        assert!(
+            curve.decode_point(generator_sec1).is_some(),
+            "G is on the curve"
+        );
         let x = field.element(&generator_sec1[1..1 + len]).unwrap();
         let y = field.element(&generator_sec1[1 + len..]).unwrap();
         // The first table entry is G itself.

@@ -16,6 +16,8 @@ pub struct Field<const N: usize> {
     one: Element<N>,
     /// `p - 2`, the exponent of inversion by Fermat's little theorem.
     modulus_minus_2: [u32; N],
+    /// `(p + 1) / 4`, the exponent of square roots (every prime here is 3 mod 4).
+    sqrt_exponent: [u32; N],
 }
 
 impl<const N: usize> Field<N> {
@@ -26,12 +28,20 @@ impl<const N: usize> Field<N> {
             .expect("one limb per limb");
         let mut modulus_minus_2 = modulus;
         montgomery::subtract(&mut modulus_minus_2, &two::<N>());
+        // (p + 1) / 4 = (p >> 2) + 1 when p = 3 mod 4.
+        let mut sqrt_exponent = modulus;
+        for index in 0..N {
+            let high = sqrt_exponent.get(index + 1).map_or(0, |next| next << 30);
+            sqrt_exponent[index] = sqrt_exponent[index] >> 2 | high;
+        }
+        montgomery::add(&mut sqrt_exponent, &one_plain::<N>());
         let mut field = Field {
             modulus,
             n0_inverse: montgomery::negated_inverse_mod_2_32(modulus[0]),
             r_squared,
             one: [0; N],
             modulus_minus_2,
+            sqrt_exponent,
         };
         field.one = field.montgomery_form(&one_plain());
         field
@@ -107,16 +117,32 @@ impl<const N: usize> Field<N> {
         .then_some(plain)
     }
 
-    /// `a^-1`, or zero for zero: `a^(p-2)` with a fixed 4-bit window. Variable-time in the
-    /// exponent, which is the public modulus.
+    /// `a^-1`, or zero for zero: `a^(p-2)`.
     pub fn invert(&self, a: &Element<N>) -> Element<N> {
+        self.pow(a, &self.modulus_minus_2)
+    }
+
+    /// A square root of `a`, if `a` is a square: `a^((p+1)/4)`, checked (`p = 3 mod 4`).
+    pub fn sqrt(&self, a: &Element<N>) -> Option<Element<N>> {
+        let root = self.pow(a, &self.sqrt_exponent);
+        (self.square(&root) == *a).then_some(root)
+    }
+
+    /// The plain value of `a`, big-endian in `len` bytes.
+    pub fn to_be_bytes(&self, a: &Element<N>, len: usize) -> Vec<u8> {
+        montgomery::be_from_limbs(&self.mul(a, &one_plain()), len)
+    }
+
+    /// `a^exponent` with a fixed 4-bit window; variable-time in the exponent, which is
+    /// always a public constant here.
+    fn pow(&self, a: &Element<N>, exponent: &[u32; N]) -> Element<N> {
         let mut powers = [self.one; 16];
         for index in 1..16 {
             powers[index] = self.mul(&powers[index - 1], a);
         }
         let mut result = self.one;
         let mut started = false;
-        for limb in self.modulus_minus_2.iter().rev() {
+        for limb in exponent.iter().rev() {
             for shift in (0..8).rev() {
                 let nibble = (limb >> (4 * shift) & 0xf) as usize;
                 if started {
@@ -188,6 +214,19 @@ mod tests {
             );
         }
         assert!(is_zero(&field.invert(&[0; 8])));
+    }
+
+    #[test]
+    fn square_roots() {
+        let field = Field::new(P256);
+        for seed in [1u32, 2, 0xdead_beef, 0xffff_ffff] {
+            let a = sample(&field, seed);
+            let root = field.sqrt(&field.square(&a)).expect("a square has a root");
+            assert!(root == a || root == field.negate(&a), "seed {seed:#x}");
+        }
+        // -1 is not a square modulo a prime that is 3 mod 4.
+        assert!(field.sqrt(&field.negate(&field.one())).is_none());
+        assert_eq!(field.to_be_bytes(&field.one(), 2), [0, 1]);
     }
 
     #[test]

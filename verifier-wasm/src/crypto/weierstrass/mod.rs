@@ -5,9 +5,10 @@
 //! arithmetic of the RustCrypto curve crates buys nothing here, and their 64-bit limbs
 //! are emulated on wasm32 (measured 4-6x slower than jose + node:crypto). This computes
 //! `u1*G + u2*Q` with Montgomery arithmetic over 32-bit limbs and fixed-base tables for
-//! both `G` and the key `Q`, so a verification is only mixed additions. The curve crates
-//! still parse and validate every key and stay the reference: Wycheproof and the
-//! differential tests run both.
+//! both `G` and the key `Q`, so a verification is only mixed additions. Public points are
+//! decoded and validated here too (SEC1, on the curve), which keeps the curve crates'
+//! general arithmetic out of the .wasm; those crates stay the reference: Wycheproof and
+//! the differential tests and fuzz target run both.
 
 mod curves;
 mod field;
@@ -28,6 +29,13 @@ use super::montgomery;
 /// about as much as ten verifications, so a key used once or twice never pays for it.
 const TABLE_AFTER_USES: u32 = 2;
 
+impl<const N: usize> PreparedKey<N> {
+    /// The affine coordinates, big-endian, each the curve's field length.
+    pub fn coordinates(&self, curve: &Curve<N>) -> (Vec<u8>, Vec<u8>) {
+        curve.encode_coordinates(&self.point)
+    }
+}
+
 /// A validated public point on one curve; a key in use gets a fixed-base table.
 #[derive(Clone, Debug)]
 pub struct PreparedKey<const N: usize> {
@@ -43,15 +51,11 @@ struct KeyUsage<const N: usize> {
 }
 
 impl<const N: usize> Curve<N> {
-    /// `x` and `y` are the coordinates of a point the curve crate has validated (on the
-    /// curve, not the identity); `None` only if they are not field elements.
-    pub fn prepare(&self, x: &[u8], y: &[u8]) -> Option<PreparedKey<N>> {
-        let field = &self.arithmetic.field;
+    /// A public key from its SEC1 encoding; `None` unless it is a point of the group
+    /// other than the identity (see [`Curve::decode_point`]).
+    pub fn prepare(&self, sec1: &[u8]) -> Option<PreparedKey<N>> {
         Some(PreparedKey {
-            point: Affine {
-                x: field.element(x)?,
-                y: field.element(y)?,
-            },
+            point: self.decode_point(sec1)?,
             usage: Arc::new(KeyUsage {
                 verifications: AtomicU32::new(0),
                 table: OnceLock::new(),
