@@ -69,7 +69,7 @@ impl<const N: usize> Field<N> {
         self.mul(a, a)
     }
 
-    #[inline]
+    #[inline(never)]
     pub fn add(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
         let mut sum = *a;
         let carried = montgomery::add(&mut sum, b);
@@ -79,7 +79,7 @@ impl<const N: usize> Field<N> {
         sum
     }
 
-    #[inline]
+    #[inline(never)]
     pub fn sub(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
         let mut difference = *a;
         if montgomery::subtract(&mut difference, b) {
