@@ -9,7 +9,16 @@ mod common;
 
 fn verify_cached_key(c: &mut Criterion) {
     let mut group = c.benchmark_group("verify_cached_key");
-    for alg in [Alg::RS256, Alg::PS256, Alg::ES256, Alg::ES384, Alg::EdDSA] {
+    for alg in [
+        Alg::RS256,
+        Alg::PS256,
+        Alg::ES256,
+        Alg::ES384,
+        Alg::ES512,
+        Alg::ES256K,
+        Alg::EdDSA,
+        Alg::MlDsa65,
+    ] {
         let token = common::token(alg, &common::claims());
         let options = VerifyOptions {
             issuer: vec!["https://issuer.example".into()],
