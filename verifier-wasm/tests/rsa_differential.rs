@@ -102,3 +102,47 @@ fn signatures_at_and_above_the_modulus_are_refused() {
         }
     }
 }
+
+/// Moduli between the compiled sizes (2304 bits, padded to 3072; 5120 bits, padded to
+/// 6144): valid and corrupted signatures, same verdict as the `rsa` crate.
+#[test]
+fn moduli_between_the_compiled_sizes() {
+    use pkcs8::DecodePrivateKey;
+    use sha2::{Sha256, Sha512};
+    for name in ["rsa2304", "rsa5120"] {
+        let private = rsa::PrivateKey::from_pkcs8_pem(&common::read_key(&format!("{name}.pem")))
+            .expect("test key");
+        let public_pem = common::read_key(&format!("{name}.pub.pem"));
+        let ours = kmsjwt_verify::KeySet::from_text(&public_pem)
+            .expect("public key parses")
+            .keys()
+            .next()
+            .unwrap()
+            .key
+            .clone();
+        let reference = private.to_public_key();
+        for (index, message) in [&b"first"[..], b"second", b""].into_iter().enumerate() {
+            let signatures = [
+                (
+                    Alg::RS256,
+                    private.pkcs1v15_sign::<Sha256>(message).unwrap(),
+                ),
+                (
+                    Alg::RS512,
+                    private.pkcs1v15_sign::<Sha512>(message).unwrap(),
+                ),
+                (Alg::PS256, private.pss_sign::<Sha256>(message).unwrap()),
+            ];
+            for (alg, mut signature) in signatures {
+                assert!(ours.verify(alg, message, &signature), "{name} {alg}");
+                let position = index * 7 % signature.len();
+                signature[position] ^= 0x40;
+                assert!(
+                    !ours.verify(alg, message, &signature),
+                    "{name} {alg} corrupted"
+                );
+                assert!(!reference_verdict(&reference, alg, message, &signature));
+            }
+        }
+    }
+}

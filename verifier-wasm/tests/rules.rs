@@ -414,6 +414,12 @@ fn rsa_moduli_under_2048_bits_are_refused() {
     let error = KeySet::from_text(&pem).unwrap_err();
     assert_eq!(error.code(), "ERR_JWK_INVALID");
     assert!(error.message().contains("1024 bits"), "{error:?}");
+    // A modulus of only zero bytes has no bits at all (once a panic, found by proptest).
+    for n in ["AAAA", "AA"] {
+        let jwk = format!(r#"{{"kty": "RSA", "n": "{n}", "e": "AQAB"}}"#);
+        let error = KeySet::from_text(&jwk).unwrap_err();
+        assert_eq!(error.code(), "ERR_JWK_INVALID", "n = {n}");
+    }
 }
 
 #[test]

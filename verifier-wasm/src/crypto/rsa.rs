@@ -27,10 +27,10 @@ impl RsaPublicKey {
     pub fn from_components(modulus: &[u8], exponent: &[u8]) -> Result<RsaPublicKey> {
         let modulus = trim_leading_zeros(modulus);
         let exponent = trim_leading_zeros(exponent);
-        let bits = modulus.len() * 8
-            - modulus
-                .first()
-                .map_or(8, |top| top.leading_zeros() as usize);
+        // An all-zero modulus trims to nothing: zero bits, refused just below.
+        let bits = modulus
+            .first()
+            .map_or(0, |top| modulus.len() * 8 - top.leading_zeros() as usize);
         if bits < MIN_MODULUS_BITS {
             return Err(Error::jwk(format!(
                 "the RSA modulus has {bits} bits; at least {MIN_MODULUS_BITS} are required"

@@ -5,15 +5,22 @@
 //! constant-time arithmetic buys nothing here, and the general-purpose big-integer code
 //! in the `rsa` crate uses 64-bit limbs, which wasm32 emulates. This is Montgomery
 //! multiplication (FIOS) over 32-bit limbs, whose 32x32->64 products wasm does natively,
-//! with the per-key constants computed once when the key is parsed. The `rsa` crate stays
-//! the reference: the tests compare both on Wycheproof vectors and random inputs.
+//! on fixed-size arrays, with the per-key constants computed once when the key is parsed.
+//! The `rsa` crate stays the reference: the tests compare both on Wycheproof vectors and
+//! random inputs.
 
 use super::montgomery::{self, be_from_limbs, less_than};
 use crate::alg::HashAlg;
 
+/// The limb counts the arithmetic is compiled for (2048, 3072, 4096, 6144 and 8192 bits);
+/// a modulus between two of them is padded with zero limbs to the next: Montgomery
+/// multiplication only needs `R = 2^(32 * limbs)` above the modulus.
+const LIMB_COUNTS: [usize; 5] = [64, 96, 128, 192, 256];
+
 /// A modulus with its Montgomery constants, limbs little-endian.
 #[derive(Clone, Debug)]
 pub struct Modulus {
+    /// Padded with zero limbs to one of [`LIMB_COUNTS`].
     limbs: Vec<u32>,
     /// `-n^-1 mod 2^32`.
     n0_inverse: u32,
@@ -28,9 +35,14 @@ pub struct Modulus {
 
 impl Modulus {
     /// `modulus` and `exponent` big-endian without leading zeros; the caller has checked
-    /// that the modulus is odd and large, and the exponent odd and above 1.
+    /// that the modulus is odd and at most 8192 bits, and the exponent odd and above 1.
     pub fn new(modulus: &[u8], exponent: &[u8]) -> Modulus {
-        let mut limbs = vec![0u32; modulus.len().div_ceil(4)];
+        let needed = modulus.len().div_ceil(4);
+        let count = LIMB_COUNTS
+            .into_iter()
+            .find(|count| *count >= needed)
+            .unwrap_or(needed);
+        let mut limbs = vec![0u32; count];
         montgomery::limbs_from_be(modulus, &mut limbs);
         let n0_inverse = montgomery::negated_inverse_mod_2_32(limbs[0]);
         let bits = modulus.len() * 8 - modulus[0].leading_zeros() as usize;
@@ -62,42 +74,21 @@ impl Modulus {
         if !less_than(&s, &self.limbs) {
             return None;
         }
-        // The common sizes with fixed-size arithmetic (arrays the compiler keeps close);
-        // any other size through the slice code.
+        // A modulus over 8192 bits (refused by the caller) has no size here and fails.
         let em = match self.limbs.len() {
-            64 => self.power_fixed::<64, 129>(&s),
-            96 => self.power_fixed::<96, 193>(&s),
-            128 => self.power_fixed::<128, 257>(&s),
+            64 => self.power::<64, 129>(&s),
+            96 => self.power::<96, 193>(&s),
+            128 => self.power::<128, 257>(&s),
+            192 => self.power::<192, 385>(&s),
+            256 => self.power::<256, 513>(&s),
             _ => None,
-        }
-        .unwrap_or_else(|| self.power(&s));
+        }?;
         Some(be_from_limbs(&em, self.len))
     }
 
-    /// `s^e mod n` for `s < n`, plain limbs in and out.
-    fn power(&self, s: &[u32]) -> Vec<u32> {
-        let mut scratch = vec![0u32; 2 * self.limbs.len() + 1];
-        let mut base = vec![0u32; self.limbs.len()];
-        self.mul(s, &self.r_squared, &mut base, &mut scratch);
-        let mut acc = base.clone();
-        let mut next = vec![0u32; self.limbs.len()];
-        for bit in &self.exponent_tail {
-            self.square(&acc, &mut next, &mut scratch);
-            std::mem::swap(&mut acc, &mut next);
-            if *bit {
-                self.mul(&acc, &base, &mut next, &mut scratch);
-                std::mem::swap(&mut acc, &mut next);
-            }
-        }
-        let mut one = vec![0u32; self.limbs.len()];
-        one[0] = 1;
-        self.mul(&acc, &one, &mut next, &mut scratch);
-        next
-    }
-
-    /// [`Self::power`] for a modulus of exactly `N` limbs (`W = 2N + 1`, the squaring's
-    /// scratch); `None` for any other size.
-    fn power_fixed<const N: usize, const W: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
+    /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `N` limbs
+    /// (`W = 2N + 1`, the squaring's scratch); `None` for any other size.
+    fn power<const N: usize, const W: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
         let n: &[u32; N] = self.limbs.as_slice().try_into().ok()?;
         let s: &[u32; N] = s.try_into().ok()?;
         let r_squared: &[u32; N] = self.r_squared.as_slice().try_into().ok()?;
@@ -114,14 +105,6 @@ impl Modulus {
         let mut one = [0u32; N];
         one[0] = 1;
         Some(mul(&acc, &one).to_vec())
-    }
-
-    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
-        montgomery::mul(&self.limbs, self.n0_inverse, a, b, out, scratch);
-    }
-
-    fn square(&self, a: &[u32], out: &mut [u32], scratch: &mut [u32]) {
-        montgomery::square(&self.limbs, self.n0_inverse, a, out, scratch);
     }
 
     /// `emBits` of RFC 8017: the modulus bits less one.

@@ -98,20 +98,7 @@ impl<const N: usize> Arithmetic<N> {
         let s2 = f.mul(&q.y, &f.mul(&zz, &p.z));
         let h = f.sub(&u2, &p.x);
         let r = f.sub(&s2, &p.y);
-        if is_zero(&h) {
-            return if is_zero(&r) {
-                self.double(p)
-            } else {
-                Jacobian::IDENTITY
-            };
-        }
-        let hh = f.square(&h);
-        let hhh = f.mul(&h, &hh);
-        let v = f.mul(&p.x, &hh);
-        let x = f.sub(&f.sub(&f.square(&r), &hhh), &f.double(&v));
-        let y = f.sub(&f.mul(&r, &f.sub(&v, &x)), &f.mul(&p.y, &hhh));
-        let z = f.mul(&p.z, &h);
-        Jacobian { x, y, z }
+        self.finish_sum(p, (&p.x, &p.y), (&h, &r), &p.z)
     }
 
     /// `P + Q`, both Jacobian (12M + 4S); used only to build tables.
@@ -131,20 +118,38 @@ impl<const N: usize> Arithmetic<N> {
         let s2 = f.mul(&q.y, &f.mul(&p.z, &z1z1));
         let h = f.sub(&u2, &u1);
         let r = f.sub(&s2, &s1);
-        if is_zero(&h) {
-            return if is_zero(&r) {
+        self.finish_sum(p, (&u1, &s1), (&h, &r), &f.mul(&p.z, &q.z))
+    }
+
+    /// The common end of both additions, with `U1 = X1 Z2^2`, `S1 = Y1 Z2^3`,
+    /// `H = U2 - U1`, `R = S2 - S1` and `Z = Z1 Z2`: the doubling case when `H = 0` and
+    /// `R = 0`, the identity when only `H = 0`, else `X3 = R^2 - H^3 - 2 U1 H^2`,
+    /// `Y3 = R (U1 H^2 - X3) - S1 H^3`, `Z3 = Z H`.
+    fn finish_sum(
+        &self,
+        p: &Jacobian<N>,
+        (u1, s1): (&Element<N>, &Element<N>),
+        (h, r): (&Element<N>, &Element<N>),
+        z: &Element<N>,
+    ) -> Jacobian<N> {
+        let f = &self.field;
+        if is_zero(h) {
+            return if is_zero(r) {
                 self.double(p)
             } else {
                 Jacobian::IDENTITY
             };
         }
-        let hh = f.square(&h);
-        let hhh = f.mul(&h, &hh);
-        let v = f.mul(&u1, &hh);
-        let x = f.sub(&f.sub(&f.square(&r), &hhh), &f.double(&v));
-        let y = f.sub(&f.mul(&r, &f.sub(&v, &x)), &f.mul(&s1, &hhh));
-        let z = f.mul(&f.mul(&p.z, &q.z), &h);
-        Jacobian { x, y, z }
+        let hh = f.square(h);
+        let hhh = f.mul(h, &hh);
+        let v = f.mul(u1, &hh);
+        let x = f.sub(&f.sub(&f.square(r), &hhh), &f.double(&v));
+        let y = f.sub(&f.mul(r, &f.sub(&v, &x)), &f.mul(s1, &hhh));
+        Jacobian {
+            x,
+            y,
+            z: f.mul(z, h),
+        }
     }
 
     /// Affine forms of many points with one field inversion (Montgomery's trick);
