@@ -205,7 +205,10 @@ struct LambdaFile {
 
 /// A duration as seconds (`30`) or text with a unit (`"30s"`, `"5m"`, `"1h"`, `"2d"`).
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a duration: whole seconds (30) or a number with a unit (\"30s\", \"5m\", \"1h\", \"2d\")"
+)]
 enum DurationText {
     Seconds(u64),
     Text(String),
@@ -453,6 +456,18 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_number_rate_is_a_rate() {
+        let text = format!(
+            "{}[[clients]]\nname = \"a\"\napi_key_sha256 = \"{HASH}\"\nrate_per_second = 2\n",
+            minimal()
+        );
+        assert_eq!(
+            Config::parse(&text).unwrap().clients[0].rate_per_second,
+            Some(2.0)
+        );
+    }
+
+    #[test]
     fn mistakes_are_startup_errors() {
         let client = |extra: &str| {
             format!(
@@ -468,6 +483,7 @@ mod tests {
             (client("rate_per_second = 0.0"), "positive"),
             (client("max_ttl = 0"), "at least 1 second"),
             (client("max_ttl = \"soon\""), "invalid duration"),
+            (client("max_ttl = -5"), "a duration: whole seconds"),
             (
                 client("").replace(HASH, "abc"),
                 "64 hex digits (the SHA-256",
