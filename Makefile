@@ -36,12 +36,14 @@ fuzz-smoke:
 	  $(MAKE) --no-print-directory fuzz; \
 	else echo "fuzz-smoke: cargo-fuzz or nightly missing; skipped (cargo install cargo-fuzz)"; fi
 
+# Each target's last lines when it passes; the last 60 (build error or crash) when not.
 fuzz:
-	cd verifier-wasm/fuzz && for target in $(FUZZ_TARGETS); do \
-	  cargo +nightly fuzz run $$target --target-dir "$${CARGO_TARGET_DIR:-target}/fuzz" -- \
-	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 2>&1 | tail -n 3; \
-	  test "$${PIPESTATUS[0]}" -eq 0; \
-	done
+	cd verifier-wasm/fuzz && log="$$(mktemp)" && for target in $(FUZZ_TARGETS); do \
+	  if cargo +nightly fuzz run $$target --target-dir "$${CARGO_TARGET_DIR:-target}/fuzz" -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 >"$$log" 2>&1; then \
+	    echo "fuzz $$target: $$(tail -n 1 "$$log")"; \
+	  else tail -n 60 "$$log"; echo "fuzz $$target FAILED"; rm -f "$$log"; exit 1; fi; \
+	done; rm -f "$$log"
 
 ## make wasm: the npm package in verifier-wasm/pkg (installs wasm-bindgen-cli if missing).
 wasm: wasm-tools js-deps
