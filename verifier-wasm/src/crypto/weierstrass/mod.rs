@@ -29,13 +29,6 @@ use super::montgomery;
 /// about as much as ten verifications, so a key used once or twice never pays for it.
 const TABLE_AFTER_USES: u32 = 2;
 
-impl<const N: usize> PreparedKey<N> {
-    /// The affine coordinates, big-endian, each the curve's field length.
-    pub fn coordinates(&self, curve: &Curve<N>) -> (Vec<u8>, Vec<u8>) {
-        curve.encode_coordinates(&self.point)
-    }
-}
-
 /// A validated public point on one curve; a key in use gets a fixed-base table.
 #[derive(Clone, Debug)]
 pub struct PreparedKey<const N: usize> {
@@ -44,10 +37,19 @@ pub struct PreparedKey<const N: usize> {
     usage: Arc<KeyUsage<N>>,
 }
 
+/// How often a key has verified, and its table once built (`None` inside: no table can be
+/// built, which never happens for a validated point).
 #[derive(Debug, Default)]
 struct KeyUsage<const N: usize> {
     verifications: AtomicU32,
     table: OnceLock<Option<Table<N>>>,
+}
+
+impl<const N: usize> PreparedKey<N> {
+    /// The affine coordinates, big-endian, each the curve's field length.
+    pub fn coordinates(&self, curve: &Curve<N>) -> (Vec<u8>, Vec<u8>) {
+        curve.encode_coordinates(&self.point)
+    }
 }
 
 impl<const N: usize> Curve<N> {
@@ -56,10 +58,7 @@ impl<const N: usize> Curve<N> {
     pub fn prepare(&self, sec1: &[u8]) -> Option<PreparedKey<N>> {
         Some(PreparedKey {
             point: self.decode_point(sec1)?,
-            usage: Arc::new(KeyUsage {
-                verifications: AtomicU32::new(0),
-                table: OnceLock::new(),
-            }),
+            usage: Arc::default(),
         })
     }
 
