@@ -16,6 +16,8 @@
 //! business, Frodo, going out your door.", so a JWT verifier checks the signature and then
 //! refuses the payload as a claims set.
 
+mod common;
+
 use kmsjwt_verify::alg::MlDsaLevel;
 use kmsjwt_verify::keys::{public_jwk, thumbprint};
 use kmsjwt_verify::{KeySet, KeyType, PublicKey, Verifier, VerifyOptions, base64url};
@@ -145,28 +147,13 @@ fn rfc9964_a1_thumbprints_are_the_kids() {
 
 #[test]
 fn rfc9964_a1_seeds_derive_the_public_keys() {
-    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
     for level in LEVELS {
         let example = example(level);
         let seed = hex::decode(&example.seed_hex).unwrap();
         assert_eq!(seed, [0u8; 32]);
         assert_eq!(decode(example.member("priv")), seed, "JWK priv is the seed");
         let seed: [u8; 32] = seed.try_into().unwrap();
-        let seed = seed.into();
-        let derived = match level {
-            MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
-                .verifying_key()
-                .encode()
-                .to_vec(),
-            MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
-                .verifying_key()
-                .encode()
-                .to_vec(),
-            MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
-                .verifying_key()
-                .encode()
-                .to_vec(),
-        };
+        let derived = common::ml_dsa_public_key_from_seed(level, &seed);
         assert_eq!(derived, decode(example.member("pub")), "{}", level.alg());
     }
 }
@@ -260,7 +247,6 @@ fn rfc9964_a1_ml_dsa_87_jws_verifies_but_is_not_a_jwt() {
 fn rfc9964_a1_example_keys_verify_jwts() {
     // Not an RFC vector: a JWT signed here (deterministically) with each example's seed,
     // to show the example public JWK verifies a whole JWT through the public API.
-    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
     for level in LEVELS {
         let example = example(level);
         let alg = level.alg();
@@ -271,25 +257,7 @@ fn rfc9964_a1_example_keys_verify_jwts() {
             base64url::encode(header.as_bytes()),
             base64url::encode(claims.as_bytes())
         );
-        let seed = [0u8; 32].into();
-        let message = signing_input.as_bytes();
-        let signature = match level {
-            MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
-                .sign_deterministic(message, &[])
-                .unwrap()
-                .encode()
-                .to_vec(),
-            MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
-                .sign_deterministic(message, &[])
-                .unwrap()
-                .encode()
-                .to_vec(),
-            MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
-                .sign_deterministic(message, &[])
-                .unwrap()
-                .encode()
-                .to_vec(),
-        };
+        let signature = common::ml_dsa_sign_with_seed(level, &[0; 32], signing_input.as_bytes());
         let token = format!("{signing_input}.{}", base64url::encode(&signature));
         let verified = example.verifier().verify(&token).unwrap();
         assert_eq!(verified.alg, alg);

@@ -45,27 +45,37 @@ pub fn public_pem(alg: Alg) -> String {
 const ML_DSA_SEED: [u8; 32] = *b"kmsjwt ML-DSA test key, not real";
 
 fn ml_dsa_public_key(level: MlDsaLevel) -> Vec<u8> {
-    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
-    let seed = ML_DSA_SEED.into();
-    match level {
-        MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
-            .verifying_key()
-            .encode()
-            .to_vec(),
-        MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
-            .verifying_key()
-            .encode()
-            .to_vec(),
-        MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
-            .verifying_key()
-            .encode()
-            .to_vec(),
-    }
+    ml_dsa_public_key_from_seed(level, &ML_DSA_SEED)
 }
 
 fn ml_dsa_sign(level: MlDsaLevel, message: &[u8]) -> Vec<u8> {
+    ml_dsa_sign_with_seed(level, &ML_DSA_SEED, message)
+}
+
+/// The encoded public key of the ML-DSA key with this 32-byte seed (FIPS 204 `xi`).
+pub fn ml_dsa_public_key_from_seed(level: MlDsaLevel, seed: &[u8; 32]) -> Vec<u8> {
     use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
-    let seed = ML_DSA_SEED.into();
+    let seed = (*seed).into();
+    match level {
+        MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L65 => SigningKey::<MlDsa65>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+        MlDsaLevel::L87 => SigningKey::<MlDsa87>::from_seed(&seed)
+            .verifying_key()
+            .encode()
+            .to_vec(),
+    }
+}
+
+/// A deterministic pure ML-DSA signature (empty context) by the key with this seed.
+pub fn ml_dsa_sign_with_seed(level: MlDsaLevel, seed: &[u8; 32], message: &[u8]) -> Vec<u8> {
+    use ml_dsa::{ExpandedSigningKey as SigningKey, MlDsa44, MlDsa65, MlDsa87};
+    let seed = (*seed).into();
     match level {
         MlDsaLevel::L44 => SigningKey::<MlDsa44>::from_seed(&seed)
             .sign_deterministic(message, &[])
@@ -85,7 +95,6 @@ fn ml_dsa_sign(level: MlDsaLevel, message: &[u8]) -> Vec<u8> {
     }
 }
 
-/// SPKI for ML-DSA (RFC 9881): the algorithm OID without parameters, and the key.
 fn ml_dsa_public_pem(level: MlDsaLevel) -> String {
     let arc = match level {
         MlDsaLevel::L44 => 17,
