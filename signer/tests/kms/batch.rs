@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use kmsjwt_verify::{KeySet, Verifier, VerifyOptions};
 use serde_json::Value;
 
-use crate::common::{KMSJWT, Ministack, block_on, json};
+use crate::common::{KMSJWT, Ministack, block_on, json, kms_environment};
 
 #[test]
 fn lines_come_out_in_input_order_with_errors_in_place() {
@@ -117,17 +117,9 @@ fn batch_with_failure_midway(
     extra: &[&str],
     midway: impl FnOnce(),
 ) -> (Vec<Value>, i32) {
-    let mut child = Command::new(KMSJWT)
+    let mut child = kms_environment(&mut Command::new(KMSJWT), endpoint)
         .args(["sign", "--key-id", key, "--batch", "--concurrency", "4"])
         .args(extra)
-        .env("AWS_ENDPOINT_URL_KMS", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -219,16 +211,8 @@ fn a_progress_bar_is_drawn_when_stderr_is_a_terminal() {
         input.display(),
         output.display()
     );
-    let run = Command::new("script")
+    let run = kms_environment(&mut Command::new("script"), &server.endpoint())
         .args(["-qec", &command, "/dev/null"])
-        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
         .stdin(Stdio::null())
         .output()
         .expect("run script (util-linux)");
@@ -256,15 +240,8 @@ fn unreadable_input_gives_one_error_line_and_ends() {
     let key = server.create_key("ECC_NIST_P256", None);
     // A directory as stdin: every read fails (EISDIR).
     let directory = tempfile::tempdir().unwrap();
-    let output = Command::new(KMSJWT)
+    let output = kms_environment(&mut Command::new(KMSJWT), &server.endpoint())
         .args(["sign", "--key-id", &key.key_id, "--batch"])
-        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .stdin(std::fs::File::open(directory.path()).unwrap())
         .output()
         .unwrap();

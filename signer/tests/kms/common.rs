@@ -215,10 +215,10 @@ pub fn sdk_client(endpoint: &str) -> aws_sdk_kms::Client {
     aws_sdk_kms::Client::from_conf(config)
 }
 
-pub fn run_kmsjwt(endpoint: &str, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(KMSJWT);
+/// The local KMS endpoint and test credentials for a process under test, isolated from any
+/// AWS or kmsjwt configuration of the machine running the tests.
+pub fn kms_environment<'a>(command: &'a mut Command, endpoint: &str) -> &'a mut Command {
     command
-        .args(args)
         .env("AWS_ENDPOINT_URL_KMS", endpoint)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -232,6 +232,14 @@ pub fn run_kmsjwt(endpoint: &str, args: &[&str], stdin: Option<&str>) -> Run {
         .env_remove("AWS_MAX_ATTEMPTS")
         .env_remove("KMSJWT_TIMEOUT")
         .env_remove("KMSJWT_MAX_ATTEMPTS")
+        .env_remove("KMSJWT_CONFIG")
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+}
+
+pub fn run_kmsjwt(endpoint: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = Command::new(KMSJWT);
+    kms_environment(&mut command, endpoint)
+        .args(args)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {

@@ -1,6 +1,6 @@
 //! `kmsjwt sign` flags: where claims come from, the header, registered claims, credentials.
 
-use crate::common::{KMSJWT, Ministack, json};
+use crate::common::{KMSJWT, Ministack, json, kms_environment};
 
 fn decode(token: &str) -> (serde_json::Value, serde_json::Value) {
     let decoded = kmsjwt_verify::decode(token).unwrap();
@@ -112,13 +112,9 @@ fn registered_claims_and_header() {
 #[test]
 fn missing_credentials_are_exit_3() {
     let server = Ministack::shared();
-    let output = std::process::Command::new(KMSJWT)
+    // The test environment without its credentials.
+    let output = kms_environment(&mut std::process::Command::new(KMSJWT), &server.endpoint())
         .args(["sign", "--key-id", "alias/any"])
-        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env_remove("AWS_SESSION_TOKEN")
@@ -137,14 +133,9 @@ fn missing_credentials_are_exit_3() {
 #[test]
 fn missing_region_is_exit_3_and_says_so() {
     let server = Ministack::shared();
-    let output = std::process::Command::new(KMSJWT)
+    // The test environment without its region.
+    let output = kms_environment(&mut std::process::Command::new(KMSJWT), &server.endpoint())
         .args(["sign", "--key-id", "alias/any"])
-        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("AWS_PROFILE")
@@ -160,15 +151,8 @@ fn missing_region_is_exit_3_and_says_so() {
 fn a_closed_stdout_is_an_error_not_a_panic() {
     let server = Ministack::shared();
     let key = server.create_key("ECC_NIST_P256", None);
-    let mut child = std::process::Command::new(KMSJWT)
+    let mut child = kms_environment(&mut std::process::Command::new(KMSJWT), &server.endpoint())
         .args(["sign", "--key-id", &key.key_id])
-        .env("AWS_ENDPOINT_URL_KMS", server.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

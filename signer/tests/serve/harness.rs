@@ -19,7 +19,7 @@ use kmsjwt::serve::api_key::ApiKeyHash;
 use kmsjwt_verify::{KeySet, Verifier, VerifyOptions};
 use serde_json::{Value, json};
 
-use crate::common::{CreatedKey, KMSJWT, Ministack, json, repo, unique};
+use crate::common::{CreatedKey, KMSJWT, Ministack, json, kms_environment, repo, unique};
 
 pub const ISSUER: &str = "https://issuer.test";
 
@@ -206,23 +206,6 @@ impl Drop for Service {
             let _ = child.wait();
         }
     }
-}
-
-/// The KMS endpoint and test credentials, isolated from any AWS configuration here.
-pub fn kms_environment(command: &mut Command, endpoint: &str) {
-    command
-        .env("AWS_ENDPOINT_URL_KMS", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("KMSJWT_CONFIG")
-        .env_remove("AWS_LAMBDA_RUNTIME_API");
 }
 
 /// An HTTP answer.

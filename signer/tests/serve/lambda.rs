@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{KMSJWT, Ministack, free_port, run_kmsjwt, unique};
+use crate::common::{KMSJWT, Ministack, free_port, kms_environment, run_kmsjwt, unique};
 use crate::harness::{
-    Response, client, config, http, jose_case, jwk_by_kid, kms_environment, verify_with_core,
-    verify_with_jose,
+    Response, client, config, http, jose_case, jwk_by_kid, verify_with_core, verify_with_jose,
 };
 
 fn cargo_lambda() -> PathBuf {
