@@ -173,6 +173,15 @@ pub fn add(a: &mut [u32], b: &[u32]) -> bool {
     carry != 0
 }
 
+/// `value >>= bits` for `0 < bits < 32`.
+pub fn shift_right(value: &mut [u32], bits: usize) {
+    debug_assert!(bits > 0 && bits < 32);
+    for index in 0..value.len() {
+        let high = value.get(index + 1).map_or(0, |next| next << (32 - bits));
+        value[index] = value[index] >> bits | high;
+    }
+}
+
 /// Big-endian bytes into `out` (little-endian limbs); false when they do not fit.
 pub fn limbs_from_be(bytes: &[u8], out: &mut [u32]) -> bool {
     out.fill(0);

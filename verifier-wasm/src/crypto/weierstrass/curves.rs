@@ -22,7 +22,7 @@ pub struct Curve<const N: usize> {
     pub scalar_len: usize,
     /// Window bits of a public key's table (a key's table is built per key, so smaller).
     pub key_window_bits: usize,
-    pub generator_point: Affine<N>,
+    generator_point: Affine<N>,
     generator_window_bits: usize,
     /// The generator's multiples for [`super::table::double_scalar_mul`].
     pub generator_small: Table<N>,

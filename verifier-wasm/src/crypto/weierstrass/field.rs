@@ -30,10 +30,7 @@ impl<const N: usize> Field<N> {
         montgomery::subtract(&mut modulus_minus_2, &two::<N>());
         // (p + 1) / 4 = (p >> 2) + 1 when p = 3 mod 4.
         let mut sqrt_exponent = modulus;
-        for index in 0..N {
-            let high = sqrt_exponent.get(index + 1).map_or(0, |next| next << 30);
-            sqrt_exponent[index] = sqrt_exponent[index] >> 2 | high;
-        }
+        montgomery::shift_right(&mut sqrt_exponent, 2);
         montgomery::add(&mut sqrt_exponent, &one_plain::<N>());
         let mut field = Field {
             modulus,

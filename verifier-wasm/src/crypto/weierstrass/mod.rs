@@ -131,7 +131,7 @@ impl<const N: usize> Curve<N> {
         montgomery::limbs_from_be(bytes, &mut value);
         let excess_bits = (8 * bytes.len()).saturating_sub(self.order_bits);
         if excess_bits > 0 {
-            shift_right(&mut value, excess_bits);
+            montgomery::shift_right(&mut value, excess_bits);
         }
         // value < 2^order_bits < 2n, so one subtraction reduces it.
         if !montgomery::less_than(&value, self.scalars.modulus()) {
@@ -154,14 +154,5 @@ impl<const N: usize> Curve<N> {
             && self
                 .arithmetic
                 .has_affine_x(sum, &field.montgomery_form(&r_plus_n))
-    }
-}
-
-/// `value >>= bits` for `bits < 32`.
-fn shift_right<const N: usize>(value: &mut [u32; N], bits: usize) {
-    debug_assert!(bits < 32);
-    for index in 0..N {
-        let high = value.get(index + 1).map_or(0, |next| next << (32 - bits));
-        value[index] = value[index] >> bits | high;
     }
 }
