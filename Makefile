@@ -9,7 +9,7 @@ INTEROP := tests/interop
 WASM_BINDGEN_VERSION := 0.2.130
 JS_TESTS := verifier-wasm/js-tests
 
-.PHONY: test deps lint rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer bench-startup wasm wasm-tools js-deps browser-deps
+.PHONY: test deps lint wasm-target rust-test js-test fuzz-smoke fuzz bench bench-rust bench-js bench-signer bench-startup wasm wasm-tools js-deps browser-deps
 
 ## make test: every check CI runs (formatting, lints, all tests, a short fuzz run).
 # The short fuzz run goes first so that a test runner's summary closes the output.
@@ -21,9 +21,12 @@ deps: js-deps
 	bash signer/tests/serve/cargo-lambda.sh >/dev/null
 	cd $(INTEROP) && { [ -d node_modules ] && npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
 
-lint:
+lint: wasm-target
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	# The verifier as the package's SIMD build compiles it (code native builds never see).
+	RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/wasm-simd" \
+	  $(CARGO) clippy -p kmsjwt-verify --lib --target wasm32-unknown-unknown -- -D warnings
 	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json" "demo/*.mjs" "tests/*.mjs"
 
 rust-test:
@@ -49,10 +52,12 @@ fuzz:
 wasm: wasm-tools js-deps
 	bash verifier-wasm/build-pkg.sh
 
-wasm-tools:
-	rustup target add wasm32-unknown-unknown
+wasm-tools: wasm-target
 	[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+wasm-target:
+	rustup target add wasm32-unknown-unknown
 
 js-deps:
 	cd $(JS_TESTS) && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; }

@@ -56,7 +56,9 @@ test("page load fetches only the page, its modules and the wasm, all from its or
       "/kmsjwt-verify/api.js",
       "/kmsjwt-verify/browser.js",
       "/kmsjwt-verify/kmsjwt_verify.js",
+      // The SIMD build: Chromium has WebAssembly SIMD.
       "/kmsjwt-verify/kmsjwt_verify_bg.wasm",
+      "/kmsjwt-verify/simd.js",
       "/style.css",
     ]);
     for (const url of requests) assert.ok(url.startsWith(site.origin), url);

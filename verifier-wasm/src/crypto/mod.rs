@@ -12,6 +12,7 @@ mod montgomery;
 #[cfg(feature = "rsa")]
 mod rsa;
 #[cfg(feature = "rsa")]
+mod rsa_montgomery;
 mod rsa_public_op;
 #[cfg(feature = "ecdsa")]
 mod weierstrass;

@@ -1,7 +1,7 @@
 //! Montgomery arithmetic over 32-bit limbs (little-endian), variable-time, for public data
-//! only. Shared by the RSA public operation (moduli of any size) and the EC field and
-//! scalar arithmetic (fixed sizes): wasm32 multiplies 32x32->64 natively, while 64-bit
-//! limbs would need an emulated 64x64->128 product.
+//! only: the EC field and scalar arithmetic (fixed sizes), and limb helpers the RSA code
+//! shares. wasm32 multiplies 32x32->64 natively, while 64-bit limbs would need an emulated
+//! 64x64->128 product. (RSA's long moduli use narrower limbs: `rsa_montgomery`.)
 //!
 //! The products take fixed-size arrays and are `#[inline(always)]`, so each caller gets
 //! loops of known length that the compiler unrolls.
@@ -45,67 +45,7 @@ pub fn mul_fixed<const N: usize>(
     t
 }
 
-/// Montgomery square `a * a / R mod n` for `a < n`: the full square first, with each
-/// cross product computed once and doubled (about half the multiplications of
-/// [`mul_fixed`]), then a separate Montgomery reduction. `W` must be `2N + 1` (the
-/// double-width scratch, which stable Rust cannot size as `2 * N` itself).
-#[inline(always)]
-pub fn square_fixed<const N: usize, const W: usize>(
-    n: &[u32; N],
-    n0_inverse: u32,
-    a: &[u32; N],
-) -> [u32; N] {
-    debug_assert_eq!(W, 2 * N + 1);
-    let mut x = [0u32; W];
-    for i in 0..N {
-        let a_i = u64::from(a[i]);
-        let mut carry = 0u64;
-        for j in i + 1..N {
-            let sum = u64::from(x[i + j]) + a_i * u64::from(a[j]) + carry;
-            x[i + j] = sum as u32;
-            carry = sum >> 32;
-        }
-        x[i + N] = carry as u32;
-    }
-    let mut shifted_out = 0u32;
-    for limb in x[..2 * N].iter_mut() {
-        let next = *limb >> 31;
-        *limb = *limb << 1 | shifted_out;
-        shifted_out = next;
-    }
-    let mut carry = 0u64;
-    for i in 0..N {
-        let square = u64::from(a[i]) * u64::from(a[i]);
-        let low = u64::from(x[2 * i]) + (square & 0xffff_ffff) + carry;
-        x[2 * i] = low as u32;
-        let high = u64::from(x[2 * i + 1]) + (square >> 32) + (low >> 32);
-        x[2 * i + 1] = high as u32;
-        carry = high >> 32;
-    }
-    // Montgomery reduction, one limb at a time; the carry of row i lands in x[i + N],
-    // which row i + 1 adds into before moving on.
-    let mut pending = 0u64;
-    for i in 0..N {
-        let m = u64::from(x[i].wrapping_mul(n0_inverse));
-        let mut carry = 0u64;
-        for j in 0..N {
-            let sum = u64::from(x[i + j]) + m * u64::from(n[j]) + carry;
-            x[i + j] = sum as u32;
-            carry = sum >> 32;
-        }
-        let sum = u64::from(x[i + N]) + carry + pending;
-        x[i + N] = sum as u32;
-        pending = sum >> 32;
-    }
-    let mut out = [0u32; N];
-    out.copy_from_slice(&x[N..2 * N]);
-    if pending != 0 || !less_than(&out, n) {
-        subtract(&mut out, n);
-    }
-    out
-}
-
-/// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul`] and [`square`] take.
+/// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul_fixed`] takes.
 pub fn negated_inverse_mod_2_32(n0: u32) -> u32 {
     // Newton's iteration: each step doubles the number of correct low bits.
     let mut inverse = 1u32;
@@ -227,25 +167,6 @@ mod tests {
     }
 
     #[test]
-    fn square_equals_multiplying_by_itself() {
-        // A 2048-bit odd modulus of mixed limbs, and values below it.
-        let mut modulus: [u32; 64] =
-            core::array::from_fn(|i| (i as u32).wrapping_mul(0x9e37_79b9) | 0x8000_0000);
-        modulus[0] |= 1;
-        let n0 = negated_inverse_mod_2_32(modulus[0]);
-        for seed in [1u32, 7, 0xdead_beef, 0xffff_ffff] {
-            let mut value: [u32; 64] =
-                core::array::from_fn(|i| seed.wrapping_mul(i as u32 + 1).rotate_left(i as u32));
-            value[63] >>= 1;
-            assert_eq!(
-                square_fixed::<64, 129>(&modulus, n0, &value),
-                mul_fixed(&modulus, n0, &value, &value),
-                "seed {seed:#x}"
-            );
-        }
-    }
-
-    #[test]
     fn small_modulus_matches_plain_arithmetic() {
         // n = 3233 (one limb, R = 2^32): a * b / R mod n checked with u128 math.
         let n = [3233u32];
@@ -257,9 +178,6 @@ mod tests {
             let expected = u128::from(a) * u128::from(b) % 3233 * r_inverse % 3233;
             let product = mul_fixed(&n, n0, &[a], &[b]);
             assert_eq!(u128::from(product[0]), expected, "{a} * {b}");
-            if a == b {
-                assert_eq!(square_fixed::<1, 3>(&n, n0, &[a]), product);
-            }
         }
     }
 }

@@ -4,27 +4,26 @@
 //! Why by hand: every input of a signature check is public (signature, message, key), so
 //! constant-time arithmetic buys nothing here, and the general-purpose big-integer code
 //! in the `rsa` crate uses 64-bit limbs, which wasm32 emulates. This is Montgomery
-//! multiplication (FIOS) over 32-bit limbs, whose 32x32->64 products wasm does natively,
-//! on fixed-size arrays, with the per-key constants computed once when the key is parsed.
+//! multiplication over 27- or 28-bit limbs (`rsa_montgomery`), whose 32x32->64 products
+//! wasm does natively, on fixed-size arrays, with the per-key constants computed once when
+//! the key is parsed.
 //! The `rsa` crate stays the reference: the tests compare both on Wycheproof vectors and
 //! random inputs.
 
-use super::montgomery::{self, be_from_limbs, less_than};
+use super::montgomery::less_than;
+use super::rsa_montgomery as arith;
 use crate::alg::HashAlg;
-
-/// The limb counts the arithmetic is compiled for (2048, 3072, 4096, 6144 and 8192 bits);
-/// a modulus between two of them is padded with zero limbs to the next: Montgomery
-/// multiplication only needs `R = 2^(32 * limbs)` above the modulus.
-const LIMB_COUNTS: [usize; 5] = [64, 96, 128, 192, 256];
 
 /// A modulus with its Montgomery constants, limbs little-endian.
 #[derive(Clone, Debug)]
 pub struct Modulus {
-    /// Padded with zero limbs to one of [`LIMB_COUNTS`].
+    /// Limbs of `limb_bits` bits, padded with zero limbs to one of the compiled layouts:
+    /// Montgomery multiplication only needs `R = 2^(limb_bits * limbs)` above `4n`.
     limbs: Vec<u32>,
-    /// `-n^-1 mod 2^32`.
+    limb_bits: u32,
+    /// `-n^-1 mod 2^limb_bits`.
     n0_inverse: u32,
-    /// `R^2 mod n` with `R = 2^(32 * limbs)`, to enter Montgomery form.
+    /// `R^2 mod n`, to enter Montgomery form.
     r_squared: Vec<u32>,
     /// The public exponent's bits, most significant first, without the leading one.
     exponent_tail: Vec<bool>,
@@ -33,20 +32,36 @@ pub struct Modulus {
     bits: usize,
 }
 
+/// Runs `$function::<L, B>($args)` for the layout with `$limbs` limbs, or gives `None`.
+/// The arms are `rsa_montgomery::LAYOUTS`; a test checks that each of them is here.
+macro_rules! with_layout {
+    ($limbs:expr, $function:ident($($args:expr),*)) => {
+        match $limbs {
+            74 => Some($function::<74, 28>($($args),*)),
+            110 => Some($function::<110, 28>($($args),*)),
+            152 => Some($function::<152, 27>($($args),*)),
+            228 => Some($function::<228, 27>($($args),*)),
+            304 => Some($function::<304, 27>($($args),*)),
+            _ => None,
+        }
+    };
+}
+
 impl Modulus {
     /// `modulus` and `exponent` big-endian without leading zeros; the caller has checked
     /// that the modulus is odd and at most 8192 bits, and the exponent odd and above 1.
     pub fn new(modulus: &[u8], exponent: &[u8]) -> Modulus {
-        let needed = modulus.len().div_ceil(4);
-        let count = LIMB_COUNTS
-            .into_iter()
-            .find(|count| *count >= needed)
-            .unwrap_or(needed);
-        let mut limbs = vec![0u32; count];
-        montgomery::limbs_from_be(modulus, &mut limbs);
-        let n0_inverse = montgomery::negated_inverse_mod_2_32(limbs[0]);
         let bits = modulus.len() * 8 - modulus[0].leading_zeros() as usize;
-        let r_squared = montgomery::r_squared(&limbs);
+        // Over 8192 bits (refused by the caller) there is no layout: no limbs, and every
+        // signature fails.
+        let (count, limb_bits) = arith::layout_for(bits).unwrap_or((0, 28));
+        let mut limbs = vec![0u32; count];
+        arith::from_be_bytes(modulus, limb_bits, &mut limbs);
+        let n0_inverse = limbs
+            .first()
+            .map_or(0, |n0| arith::negated_inverse(*n0, limb_bits));
+        let r_squared =
+            with_layout!(count, r_squared_of(&limbs, n0_inverse, bits)).unwrap_or_default();
         let exponent_tail = exponent
             .iter()
             .flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1))
@@ -55,6 +70,7 @@ impl Modulus {
             .collect();
         Modulus {
             limbs,
+            limb_bits,
             n0_inverse,
             r_squared,
             exponent_tail,
@@ -70,47 +86,51 @@ impl Modulus {
             return None;
         }
         let mut s = vec![0u32; self.limbs.len()];
-        montgomery::limbs_from_be(signature, &mut s);
-        if !less_than(&s, &self.limbs) {
+        if !arith::from_be_bytes(signature, self.limb_bits, &mut s) || !less_than(&s, &self.limbs) {
             return None;
         }
-        // A modulus over 8192 bits (refused by the caller) has no size here and fails.
-        let em = match self.limbs.len() {
-            64 => self.power::<64, 129>(&s),
-            96 => self.power::<96, 193>(&s),
-            128 => self.power::<128, 257>(&s),
-            192 => self.power::<192, 385>(&s),
-            256 => self.power::<256, 513>(&s),
-            _ => None,
-        }?;
-        Some(be_from_limbs(&em, self.len))
-    }
-
-    /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `N` limbs
-    /// (`W = 2N + 1`, the squaring's scratch); `None` for any other size.
-    fn power<const N: usize, const W: usize>(&self, s: &[u32]) -> Option<Vec<u32>> {
-        let n: &[u32; N] = self.limbs.as_slice().try_into().ok()?;
-        let s: &[u32; N] = s.try_into().ok()?;
-        let r_squared: &[u32; N] = self.r_squared.as_slice().try_into().ok()?;
-        let mul = |a: &[u32; N], b: &[u32; N]| montgomery::mul_fixed(n, self.n0_inverse, a, b);
-        let base = mul(s, r_squared);
-        let mut acc = base;
-        for bit in &self.exponent_tail {
-            // A dedicated squaring: about a quarter faster than `mul` at these sizes.
-            acc = montgomery::square_fixed::<N, W>(n, self.n0_inverse, &acc);
-            if *bit {
-                acc = mul(&acc, &base);
-            }
-        }
-        let mut one = [0u32; N];
-        one[0] = 1;
-        Some(mul(&acc, &one).to_vec())
+        let em = with_layout!(self.limbs.len(), power(self, &s))??;
+        Some(arith::to_be_bytes(&em, self.limb_bits, self.len))
     }
 
     /// `emBits` of RFC 8017: the modulus bits less one.
     fn em_bits(&self) -> usize {
         self.bits - 1
     }
+}
+
+/// [`arith::r_squared`] for limbs known to be `L` of them.
+fn r_squared_of<const L: usize, const B: u32>(
+    limbs: &[u32],
+    n0_inverse: u32,
+    bits: usize,
+) -> Vec<u32> {
+    limbs.try_into().map_or_else(
+        |_| Vec::new(),
+        |n| arith::r_squared::<L, B>(n, n0_inverse, bits).to_vec(),
+    )
+}
+
+/// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `L` limbs of
+/// `B` bits; `None` for any other size.
+fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<Vec<u32>> {
+    let n: &[u32; L] = modulus.limbs.as_slice().try_into().ok()?;
+    let s: &[u32; L] = s.try_into().ok()?;
+    let r_squared: &[u32; L] = modulus.r_squared.as_slice().try_into().ok()?;
+    let n0_inverse = modulus.n0_inverse;
+    let base = arith::mul::<L, B>(n, n0_inverse, s, r_squared);
+    let mut acc = base;
+    for bit in &modulus.exponent_tail {
+        acc = arith::square::<L, B>(n, n0_inverse, &acc);
+        if *bit {
+            acc = arith::mul::<L, B>(n, n0_inverse, &acc, &base);
+        }
+    }
+    let mut one = [0u32; L];
+    one[0] = 1;
+    let mut plain = arith::mul::<L, B>(n, n0_inverse, &acc, &one);
+    arith::reduce(&mut plain, n, B);
+    Some(plain.to_vec())
 }
 
 /// RSASSA-PKCS1-v1_5 verification: the whole expected encoding is rebuilt and compared.
@@ -205,6 +225,36 @@ fn digest_info_prefix(hash: HashAlg) -> &'static [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::rsa_montgomery::LAYOUTS;
+
+    #[test]
+    fn every_layout_computes_at_its_largest_modulus() {
+        // n = 2^(bits-1) + 2^(bits/2) + 1 at the top of each layout (R just above 4n),
+        // e = 3: 2^3 = 8 and (n-1)^3 = -1 = n-1 (mod n) exercise both ends of the range,
+        // and a layout arm with the wrong limb width could not get them right.
+        for (limbs, limb_bits) in LAYOUTS {
+            let bits = limbs * limb_bits as usize - 2;
+            let len = bits.div_ceil(8);
+            let mut n = vec![0u8; len];
+            n[0] = 1 << ((bits - 1) % 8);
+            n[len - 1 - bits / 16] |= 1 << (bits / 2 % 8);
+            n[len - 1] |= 1;
+            let modulus = Modulus::new(&n, &[3]);
+            assert_eq!(modulus.limbs.len(), limbs, "{bits} bits");
+            let mut two = vec![0u8; len];
+            two[len - 1] = 2;
+            let mut eight = vec![0u8; len];
+            eight[len - 1] = 8;
+            assert_eq!(modulus.public_op(&two), Some(eight), "{bits} bits: 2^3");
+            let mut n_minus_1 = n.clone();
+            n_minus_1[len - 1] -= 1;
+            assert_eq!(
+                modulus.public_op(&n_minus_1),
+                Some(n_minus_1.clone()),
+                "{bits} bits: (n-1)^3"
+            );
+        }
+    }
 
     #[test]
     fn small_modulus_matches_plain_arithmetic() {

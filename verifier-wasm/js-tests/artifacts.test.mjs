@@ -1,0 +1,153 @@
+// The package ships two builds of the same core: with WebAssembly SIMD (RSA's Montgomery
+// products are vector code there, which the Rust tests, run natively, never execute) and
+// without. Both must reach OpenSSL's verdict on every RSA size class, and a runtime
+// without SIMD must get the baseline build.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+} from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { pathToFileURL } from "node:url";
+
+import { consumer } from "./harness.mjs";
+
+const installed = join(consumer, "node_modules", "kmsjwt-verify");
+const simdWasm = join(installed, "kmsjwt_verify_bg.wasm");
+const baselineWasm = join(installed, "kmsjwt_verify_baseline_bg.wasm");
+
+// The baseline build under the name the entry point loads, in a copy of the package.
+const baselineCopy = mkdtempSync(join(tmpdir(), "kmsjwt-baseline-"));
+cpSync(installed, baselineCopy, { recursive: true });
+cpSync(baselineWasm, join(baselineCopy, "kmsjwt_verify_bg.wasm"));
+after(() => rmSync(baselineCopy, { recursive: true, force: true }));
+
+const builds = {
+  simd: await import(pathToFileURL(join(installed, "node.js")).href),
+  baseline: await import(pathToFileURL(join(baselineCopy, "node.js")).href),
+};
+
+const base64url = (bytes) => Buffer.from(bytes).toString("base64url");
+const HASH = { 256: "sha256", 384: "sha384", 512: "sha512" };
+
+function signToken(alg, privateKey, claims) {
+  const input = `${base64url(JSON.stringify({ alg }))}.${base64url(JSON.stringify(claims))}`;
+  const bits = alg.slice(2);
+  const padding = alg.startsWith("PS")
+    ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 }
+    : {};
+  const signature = sign(HASH[bits], Buffer.from(input), {
+    key: privateKey,
+    ...padding,
+  });
+  return { input, signature };
+}
+
+function verdict(build, pem, alg, token) {
+  try {
+    new build.Verifier(pem, { algorithms: [alg] }).verify(token);
+    return "valid";
+  } catch (error) {
+    return error.code;
+  }
+}
+
+// Each modulus size at or just past the edge of a limb layout (74 x 28, 110 x 28,
+// 152 x 27, 228 x 27 bits), and a 5120-bit key from the Rust tests.
+const keys = [2048, 2064, 2072, 3080, 4104].map((bits) => ({
+  bits,
+  ...generateKeyPairSync("rsa", { modulusLength: bits }),
+}));
+const key5120 = createPrivateKey(
+  readFileSync(new URL("../tests/keys/rsa5120.pem", import.meta.url)),
+);
+keys.push({
+  bits: 5120,
+  privateKey: key5120,
+  publicKey: createPublicKey(key5120),
+});
+
+for (const { bits, privateKey, publicKey } of keys) {
+  test(`RSA ${bits}: both builds agree with OpenSSL on valid, altered and random signatures`, () => {
+    const pem = publicKey.export({ type: "spki", format: "pem" });
+    const algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
+    for (let round = 0; round < 12; round += 1) {
+      const alg = algs[round % algs.length];
+      const claims = {
+        sub: `user-${round}`,
+        n: randomBytes(24).toString("hex"),
+      };
+      const { input, signature } = signToken(alg, privateKey, claims);
+      const flipped = Buffer.from(signature);
+      flipped[randomBytes(2).readUInt16BE() % flipped.length] ^=
+        1 << (randomBytes(1)[0] % 8);
+      // Random bytes below the modulus: a top byte of 0 keeps them under n.
+      const random = randomBytes(signature.length);
+      random[0] = 0;
+      const cases = [
+        [signature, "valid"],
+        [flipped, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
+        [random, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
+      ];
+      for (const [candidate, expected] of cases) {
+        const token = `${input}.${base64url(candidate)}`;
+        for (const [name, build] of Object.entries(builds)) {
+          assert.equal(
+            verdict(build, pem, alg, token),
+            expected,
+            `${name} build, ${alg}, round ${round}`,
+          );
+        }
+      }
+    }
+  });
+}
+
+for (const [simd, wasm] of [
+  [true, simdWasm],
+  [false, baselineWasm],
+]) {
+  test(`a runtime ${simd ? "with" : "without"} WebAssembly SIMD loads ${wasm.split("/").at(-1)}`, () => {
+    // A fresh Node (whose WebAssembly.validate refuses everything when SIMD is to be
+    // missing: the entry point's probe is its only caller) records which bytes the
+    // entry point compiles, and verifies a token with them.
+    const { privateKey, publicKey } = keys[0];
+    const { input, signature } = signToken("RS256", privateKey, { sub: "x" });
+    const script = `
+      if (!${simd}) WebAssembly.validate = () => false;
+      const RealModule = WebAssembly.Module;
+      let compiledBytes = 0;
+      WebAssembly.Module = function (bytes) {
+        compiledBytes = bytes.byteLength;
+        return new RealModule(bytes);
+      };
+      const lib = await import(${JSON.stringify(pathToFileURL(join(installed, "node.js")).href)});
+      const verifier = new lib.Verifier(process.env.PEM, { algorithms: ["RS256"] });
+      const { payload } = verifier.verify(process.env.TOKEN);
+      console.log(JSON.stringify({ compiledBytes, sub: payload.sub }));
+    `;
+    const output = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      {
+        env: {
+          ...process.env,
+          PEM: publicKey.export({ type: "spki", format: "pem" }),
+          TOKEN: `${input}.${base64url(signature)}`,
+        },
+      },
+    );
+    assert.deepEqual(JSON.parse(output), {
+      compiledBytes: statSync(wasm).size,
+      sub: "x",
+    });
+  });
+}

@@ -1,0 +1,274 @@
+//! Montgomery arithmetic for the RSA public operation, variable-time, for public data only.
+//!
+//! Limbs of `B` = 27 or 28 bits, one per `u32`, so a 32x32->64 product (native in wasm32)
+//! leaves 8-10 spare bits: a whole column of partial products (up to `2L` of them) adds
+//! up in one `u64` without a carry per step. The products are then independent of each
+//! other, where word-sized limbs (the EC code in `montgomery.rs`) chain every step
+//! through a carry; measured about 2x faster here (see README, Performance). Values stay
+//! in `[0, 2n)` between products (`R > 4n`), so a product needs no final subtraction.
+
+use super::montgomery::less_than;
+
+/// The layouts compiled, as (limbs, bits per limb), smallest first: 2070, 3078, 4102, 6154
+/// and 8206 bits with two to spare (`R > 4n`). 28-bit limbs keep a column of up to 255
+/// products below `2^64`; the three larger layouts have more and use 27 bits.
+pub const LAYOUTS: [(usize, u32); 5] = [(74, 28), (110, 28), (152, 27), (228, 27), (304, 27)];
+
+/// The first layout whose `R` is above `4n` for an `n` of `modulus_bits`.
+pub fn layout_for(modulus_bits: usize) -> Option<(usize, u32)> {
+    LAYOUTS
+        .into_iter()
+        .find(|(limbs, bits)| limbs * *bits as usize >= modulus_bits + 2)
+}
+
+/// `a * b / R mod n`, in `[0, 2n)`, for `a, b < 2n` with `R = 2^(B * L) > 4n`.
+///
+/// Product scanning (FIPS): column `i` sums `a_j * b_(i-j)` and `m_j * n_(i-j)`, where
+/// `m_i` is chosen at column `i` so that its low `B` bits vanish. A column has at most
+/// `2L` products below `2^(2B)` plus a carry below `2^(64-B)`, within a `u64` for the
+/// layouts [`limbs_for`] picks.
+#[inline(never)]
+pub fn mul<const L: usize, const B: u32>(
+    n: &[u32; L],
+    n0_inverse: u32,
+    a: &[u32; L],
+    b: &[u32; L],
+) -> [u32; L] {
+    let mask = (1u32 << B) - 1;
+    let b_rev = reversed(b);
+    let n_rev = reversed(n);
+    let mut m = [0u32; L];
+    let mut out = [0u32; L];
+    let mut acc = 0u64;
+    for i in 0..L {
+        acc += dot(&a[..i], &b_rev[L - 1 - i..L - 1]) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
+        acc += u64::from(a[i]) * u64::from(b[0]);
+        let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
+        m[i] = m_i;
+        acc += u64::from(m_i) * u64::from(n[0]);
+        acc >>= B;
+    }
+    for i in L..2 * L - 1 {
+        let from = i + 1 - L;
+        acc += dot(&a[from..], &b_rev[..2 * L - 1 - i]) + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
+        out[i - L] = acc as u32 & mask;
+        acc >>= B;
+    }
+    out[L - 1] = acc as u32;
+    out
+}
+
+/// `a * a / R mod n`, in `[0, 2n)`, for `a < 2n`: as [`mul`], with each cross product
+/// `a_j * a_(i-j)` computed once and doubled.
+#[inline(never)]
+pub fn square<const L: usize, const B: u32>(
+    n: &[u32; L],
+    n0_inverse: u32,
+    a: &[u32; L],
+) -> [u32; L] {
+    let mask = (1u32 << B) - 1;
+    let a_rev = reversed(a);
+    let n_rev = reversed(n);
+    let mut m = [0u32; L];
+    let mut out = [0u32; L];
+    let mut acc = 0u64;
+    for i in 0..L {
+        acc += 2 * cross_products(a, &a_rev, i) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
+        acc += middle_square(a, i);
+        let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
+        m[i] = m_i;
+        acc += u64::from(m_i) * u64::from(n[0]);
+        acc >>= B;
+    }
+    for i in L..2 * L - 1 {
+        let from = i + 1 - L;
+        acc += 2 * cross_products(a, &a_rev, i)
+            + middle_square(a, i)
+            + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
+        out[i - L] = acc as u32 & mask;
+        acc >>= B;
+    }
+    out[L - 1] = acc as u32;
+    out
+}
+
+fn reversed<const L: usize>(x: &[u32; L]) -> [u32; L] {
+    let mut out = *x;
+    out.reverse();
+    out
+}
+
+/// `sum(x_k * y_k)`.
+#[cfg(not(target_feature = "simd128"))]
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    x.iter()
+        .zip(y)
+        .map(|(x, y)| u64::from(*x) * u64::from(*y))
+        .sum()
+}
+
+/// `sum(x_k * y_k)` four products at a time: `i64x2.extmul_*_i32x4_u` makes two 32x32->64
+/// products per instruction, about twice the scalar loop's speed in V8.
+#[cfg(target_feature = "simd128")]
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    use core::arch::wasm32::{
+        u64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane,
+        u64x2_splat, v128, v128_load,
+    };
+    let x_chunks = x.chunks_exact(4);
+    let y_chunks = y.chunks_exact(4);
+    let tail: u64 = x_chunks
+        .remainder()
+        .iter()
+        .zip(y_chunks.remainder())
+        .map(|(x, y)| u64::from(*x) * u64::from(*y))
+        .sum();
+    let (mut low, mut high) = (u64x2_splat(0), u64x2_splat(0));
+    for (x, y) in x_chunks.zip(y_chunks) {
+        // SAFETY: each chunk is four u32s, the 16 bytes a v128 load reads; wasm loads
+        // need no alignment. (Building the vectors lane by lane measured 2x slower.)
+        let (x, y) = unsafe {
+            (
+                v128_load(x.as_ptr().cast::<v128>()),
+                v128_load(y.as_ptr().cast::<v128>()),
+            )
+        };
+        low = u64x2_add(low, u64x2_extmul_low_u32x4(x, y));
+        high = u64x2_add(high, u64x2_extmul_high_u32x4(x, y));
+    }
+    let sum = u64x2_add(low, high);
+    tail + u64x2_extract_lane::<0>(sum) + u64x2_extract_lane::<1>(sum)
+}
+
+/// `sum(a_j * a_(i-j))` over `j < i - j` within the limbs: each cross product of column
+/// `i` once.
+#[inline(always)]
+fn cross_products<const L: usize>(a: &[u32; L], a_rev: &[u32; L], i: usize) -> u64 {
+    let low = (i + 1).saturating_sub(L);
+    let high = i.div_ceil(2);
+    if low >= high {
+        return 0;
+    }
+    dot(&a[low..high], &a_rev[L - 1 + low - i..L - 1 + high - i])
+}
+
+/// `a_(i/2)^2` for an even column `i`, else 0.
+#[inline(always)]
+fn middle_square<const L: usize>(a: &[u32; L], i: usize) -> u64 {
+    if i % 2 == 0 {
+        u64::from(a[i / 2]) * u64::from(a[i / 2])
+    } else {
+        0
+    }
+}
+
+/// `-n^-1 mod 2^bits` for odd `n0`.
+pub fn negated_inverse(n0: u32, bits: u32) -> u32 {
+    super::montgomery::negated_inverse_mod_2_32(n0) & ((1 << bits) - 1)
+}
+
+/// Big-endian bytes into `out`, limbs of `bits` bits, least significant first; false
+/// when they do not fit.
+pub fn from_be_bytes(bytes: &[u8], bits: u32, out: &mut [u32]) -> bool {
+    out.fill(0);
+    let mask = (1u64 << bits) - 1;
+    let mut buffer = 0u64;
+    let mut buffered = 0;
+    let mut limbs = out.iter_mut();
+    for byte in bytes.iter().rev() {
+        buffer |= u64::from(*byte) << buffered;
+        buffered += 8;
+        if buffered >= bits {
+            match limbs.next() {
+                Some(limb) => *limb = (buffer & mask) as u32,
+                None if buffer & mask == 0 => {}
+                None => return false,
+            }
+            buffer >>= bits;
+            buffered -= bits;
+        }
+    }
+    match limbs.next() {
+        Some(limb) => *limb = buffer as u32,
+        None => return buffer == 0,
+    }
+    true
+}
+
+/// The value as `len` big-endian bytes (the caller knows it fits).
+pub fn to_be_bytes(limbs: &[u32], bits: u32, len: usize) -> Vec<u8> {
+    let mut out = vec![0u8; len];
+    let mut bytes = out.iter_mut().rev();
+    let mut buffer = 0u64;
+    let mut buffered = 0;
+    for limb in limbs {
+        buffer |= u64::from(*limb) << buffered;
+        buffered += bits;
+        while buffered >= 8 {
+            if let Some(byte) = bytes.next() {
+                *byte = buffer as u8;
+            }
+            buffer >>= 8;
+            buffered -= 8;
+        }
+    }
+    if let Some(byte) = bytes.next() {
+        *byte = buffer as u8;
+    }
+    out
+}
+
+/// `a -= n` when `a >= n`: from `[0, 2n)` to `[0, n)`.
+pub fn reduce(a: &mut [u32], n: &[u32], bits: u32) {
+    if less_than(a, n) {
+        return;
+    }
+    let mut borrow = 0i64;
+    for (x, y) in a.iter_mut().zip(n) {
+        let difference = i64::from(*x) - i64::from(*y) + borrow;
+        *x = (difference & ((1 << bits) - 1)) as u32;
+        borrow = difference >> bits;
+    }
+}
+
+/// `2a mod n` for `a < n`.
+fn double_mod(a: &mut [u32], n: &[u32], bits: u32) {
+    let mut carry = 0;
+    for limb in a.iter_mut() {
+        let doubled = *limb << 1 | carry;
+        carry = doubled >> bits;
+        *limb = doubled & ((1 << bits) - 1);
+    }
+    reduce(a, n, bits);
+}
+
+/// `R^2 mod n`, the constant that enters Montgomery form, for an `n` of `modulus_bits`
+/// bits in layout `(L, B)`: `R mod n` by doubling `2^(modulus_bits - 1)`, then `2^(B*L)`
+/// in Montgomery form by square-and-double over the bits of `B*L` (about a dozen
+/// products, where doubling all the way takes thousands of passes).
+pub fn r_squared<const L: usize, const B: u32>(
+    n: &[u32; L],
+    n0_inverse: u32,
+    modulus_bits: usize,
+) -> [u32; L] {
+    let r_bits = B as usize * L;
+    let mut x = [0u32; L];
+    let top = modulus_bits - 1;
+    x[top / B as usize] = 1 << (top % B as usize);
+    for _ in top..r_bits {
+        double_mod(&mut x, n, B);
+    }
+    // x = R mod n, the Montgomery form of 1; now raise 2 to the power r_bits.
+    double_mod(&mut x, n, B);
+    let exponent_bits = usize::BITS - r_bits.leading_zeros();
+    for bit in (0..exponent_bits - 1).rev() {
+        x = square::<L, B>(n, n0_inverse, &x);
+        reduce(&mut x, n, B);
+        if r_bits >> bit & 1 == 1 {
+            double_mod(&mut x, n, B);
+        }
+    }
+    x
+}
