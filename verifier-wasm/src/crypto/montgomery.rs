@@ -45,6 +45,90 @@ pub fn mul_fixed<const N: usize>(
     t
 }
 
+/// `x^-1 mod p` for an odd `p` and `x < p`, plain values (zero for zero, or when `x`
+/// shares a factor with `p`), by the binary extended Euclidean algorithm: variable-time,
+/// for public data only. About seven times cheaper than Fermat's `x^(p-2)` at 256 bits.
+/// `negated_inverse` is `-p^-1 mod 2^32`.
+///
+/// Invariants: `a * x = u` and `b * x = v (mod p)`, with `u` and `v` odd between steps.
+/// Each step subtracts the smaller of `u`, `v` from the larger, then strips the factors of
+/// two it made, dividing `a` or `b` by the same power of two modulo `p`.
+pub fn inverse_vartime<const N: usize>(
+    x: &[u32; N],
+    p: &[u32; N],
+    negated_inverse: u32,
+) -> [u32; N] {
+    if x.iter().all(|limb| *limb == 0) {
+        return [0; N];
+    }
+    let mut one = [0u32; N];
+    one[0] = 1;
+    let (mut u, mut a) = (*x, one);
+    let (mut v, mut b) = (*p, [0u32; N]);
+    strip_twos(&mut u, &mut a, p, negated_inverse);
+    loop {
+        if u == one {
+            return a;
+        }
+        if v == one {
+            return b;
+        }
+        if less_than(&v, &u) {
+            subtract(&mut u, &v);
+            subtract_mod(&mut a, &b, p);
+            strip_twos(&mut u, &mut a, p, negated_inverse);
+        } else if less_than(&u, &v) {
+            subtract(&mut v, &u);
+            subtract_mod(&mut b, &a, p);
+            strip_twos(&mut v, &mut b, p, negated_inverse);
+        } else {
+            // u = v > 1: their common factor divides p and x.
+            return [0; N];
+        }
+    }
+}
+
+/// `value /= 2^k` and `coefficient = coefficient / 2^k mod p` for the `k` trailing zero
+/// bits of a nonzero `value`.
+fn strip_twos<const N: usize>(
+    value: &mut [u32; N],
+    coefficient: &mut [u32; N],
+    p: &[u32; N],
+    negated_inverse: u32,
+) {
+    loop {
+        let zeros = value[0].trailing_zeros().min(31) as usize;
+        if zeros == 0 {
+            return;
+        }
+        shift_right(value, zeros);
+        halve_mod(coefficient, zeros, p, negated_inverse);
+    }
+}
+
+/// `a = a / 2^k mod p` for `0 < k < 32` and `a < p`: add the multiple of `p` that clears
+/// the low `k` bits, then shift (Montgomery reduction by `2^k`).
+fn halve_mod<const N: usize>(a: &mut [u32; N], k: usize, p: &[u32; N], negated_inverse: u32) {
+    let m = u64::from(a[0].wrapping_mul(negated_inverse) & ((1u32 << k) - 1));
+    let mut carry = 0u64;
+    for (limb, p_limb) in a.iter_mut().zip(p) {
+        let sum = u64::from(*limb) + m * u64::from(*p_limb) + carry;
+        *limb = sum as u32;
+        carry = sum >> 32;
+    }
+    // a + m p < 2^k p: after the shift the value is below p again; the bits carried out
+    // of the top limb return as its high bits.
+    shift_right(a, k);
+    a[N - 1] |= (carry as u32) << (32 - k);
+}
+
+/// `a = a - b mod p` for `a, b < p`.
+fn subtract_mod<const N: usize>(a: &mut [u32; N], b: &[u32; N], p: &[u32; N]) {
+    if subtract(a, b) {
+        add(a, p);
+    }
+}
+
 /// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul_fixed`] takes.
 pub fn negated_inverse_mod_2_32(n0: u32) -> u32 {
     // Newton's iteration: each step doubles the number of correct low bits.
