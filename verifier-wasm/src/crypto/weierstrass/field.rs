@@ -173,15 +173,15 @@ fn one_plain<const N: usize>() -> [u32; N] {
     one
 }
 
-fn two<const N: usize>() -> [u32; N] {
-    let mut two = [0u32; N];
-    two[0] = 2;
-    two
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn two<const N: usize>() -> [u32; N] {
+        let mut two = [0u32; N];
+        two[0] = 2;
+        two
+    }
 
     /// The P-256 prime, little-endian limbs.
     const P256: [u32; 8] = [
