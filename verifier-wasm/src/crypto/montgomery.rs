@@ -130,11 +130,13 @@ fn subtract_mod<const N: usize>(a: &mut [u32; N], b: &[u32; N], p: &[u32; N]) {
 }
 
 /// `-n^-1 mod 2^32` for odd `n0`, the constant [`mul_fixed`] takes.
-pub fn negated_inverse_mod_2_32(n0: u32) -> u32 {
+pub const fn negated_inverse_mod_2_32(n0: u32) -> u32 {
     // Newton's iteration: each step doubles the number of correct low bits.
     let mut inverse = 1u32;
-    for _ in 0..5 {
+    let mut step = 0;
+    while step < 5 {
         inverse = inverse.wrapping_mul(2u32.wrapping_sub(n0.wrapping_mul(inverse)));
+        step += 1;
     }
     inverse.wrapping_neg()
 }

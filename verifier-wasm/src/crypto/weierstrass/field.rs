@@ -18,6 +18,8 @@ pub struct Field<const N: usize> {
     one: Element<N>,
     /// `(p + 1) / 4`, the exponent of square roots (every prime here is 3 mod 4).
     sqrt_exponent: [u32; N],
+    /// The Montgomery product compiled for this very prime, when there is one.
+    special_mul: Option<fn(&Element<N>, &Element<N>) -> Element<N>>,
 }
 
 impl<const N: usize> Field<N> {
@@ -37,6 +39,7 @@ impl<const N: usize> Field<N> {
             r_cubed: [0; N],
             one: [0; N],
             sqrt_exponent,
+            special_mul: None,
         };
         field.r_cubed = field.mul(&r_squared, &r_squared);
         field.one = field.montgomery_form(&one_plain());
@@ -56,7 +59,17 @@ impl<const N: usize> Field<N> {
     // module much larger for no measured speed.
     #[inline(never)]
     pub fn mul(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
-        montgomery::mul_fixed(&self.modulus, self.n0_inverse, a, b)
+        match self.special_mul {
+            Some(special) => special(a, b),
+            None => montgomery::mul_fixed(&self.modulus, self.n0_inverse, a, b),
+        }
+    }
+
+    /// The same field, multiplying with `special`: [`mul_fixed`](montgomery::mul_fixed)
+    /// compiled for this modulus (see `curves::prime_mul!`).
+    pub fn with_special_mul(mut self, special: fn(&Element<N>, &Element<N>) -> Element<N>) -> Self {
+        self.special_mul = Some(special);
+        self
     }
 
     /// `a * a`: the multiplication itself (a dedicated squaring measured slower here).
