@@ -27,6 +27,10 @@ lint: wasm-target
 	# The verifier as the package's SIMD build compiles it (code native builds never see).
 	RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/wasm-simd" \
 	  $(CARGO) clippy -p kmsjwt-verify --lib --target wasm32-unknown-unknown -- -D warnings
+	# Each algorithm family alone, as the size builds (bench/sizes.sh) compile it.
+	for family in rsa ecdsa eddsa mldsa; do \
+	  $(CARGO) clippy -p kmsjwt-verify --lib --no-default-features --features $$family -- -D warnings; \
+	done
 	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json" "demo/*.mjs" "tests/*.mjs"
 
 rust-test:
@@ -94,9 +98,11 @@ bench-js: wasm
 	bash verifier-wasm/bench/sizes.sh
 	$(MAKE) --no-print-directory bench-startup
 
-## Startup of a Worker in workerd (Miniflare) with and without the package.
+## Startup of a Worker in workerd (Miniflare) with and without the package, then the
+## steps of a first verification timed inside V8 (Node).
 bench-startup: wasm
-	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node startup.mjs
+	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && \
+	  node startup.mjs && node startup-v8.mjs
 
 ## make www: the JWT inspector page with a copy of the package, in www/dist (a static
 ## folder any host can serve). make www-serve serves it on 127.0.0.1 (WWW_PORT, default 8080).

@@ -22,11 +22,6 @@ pub fn layout_for(modulus_bits: usize) -> Option<(usize, u32)> {
 }
 
 /// `a * b / R mod n`, in `[0, 2n)`, for `a, b < 2n` with `R = 2^(B * L) > 4n`.
-///
-/// Product scanning (FIPS): column `i` sums `a_j * b_(i-j)` and `m_j * n_(i-j)`, where
-/// `m_i` is chosen at column `i` so that its low `B` bits vanish. A column has at most
-/// `2L` products below `2^(2B)` plus a carry below `2^(64-B)`, within a `u64` for the
-/// layouts [`limbs_for`] picks.
 #[inline(never)]
 pub fn mul<const L: usize, const B: u32>(
     n: &[u32; L],
@@ -34,28 +29,12 @@ pub fn mul<const L: usize, const B: u32>(
     a: &[u32; L],
     b: &[u32; L],
 ) -> [u32; L] {
-    let mask = (1u32 << B) - 1;
     let b_rev = reversed(b);
-    let n_rev = reversed(n);
-    let mut m = [0u32; L];
-    let mut out = [0u32; L];
-    let mut acc = 0u64;
-    for i in 0..L {
-        acc += dot(&a[..i], &b_rev[L - 1 - i..L - 1]) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
-        acc += u64::from(a[i]) * u64::from(b[0]);
-        let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
-        m[i] = m_i;
-        acc += u64::from(m_i) * u64::from(n[0]);
-        acc >>= B;
-    }
-    for i in L..2 * L - 1 {
-        let from = i + 1 - L;
-        acc += dot(&a[from..], &b_rev[..2 * L - 1 - i]) + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
-        out[i - L] = acc as u32 & mask;
-        acc >>= B;
-    }
-    out[L - 1] = acc as u32;
-    out
+    reduce_columns::<L, B>(n, n0_inverse, |i| {
+        // a_j * b_(i-j) for every j with both limbs in range; b_(i-j) is b_rev[L-1-i+j].
+        let (low, high) = (i.saturating_sub(L - 1), i.min(L - 1));
+        dot(&a[low..=high], &b_rev[L - 1 + low - i..=L - 1 + high - i])
+    })
 }
 
 /// `a * a / R mod n`, in `[0, 2n)`, for `a < 2n`: as [`mul`], with each cross product
@@ -66,15 +45,30 @@ pub fn square<const L: usize, const B: u32>(
     n0_inverse: u32,
     a: &[u32; L],
 ) -> [u32; L] {
-    let mask = (1u32 << B) - 1;
     let a_rev = reversed(a);
+    reduce_columns::<L, B>(n, n0_inverse, |i| {
+        2 * cross_products(a, &a_rev, i) + middle_square(a, i)
+    })
+}
+
+/// Montgomery reduction by product scanning (FIPS), given column `i`'s sum of partial
+/// products: column `i` adds it and `m_j * n_(i-j)`, where `m_i` is chosen at column `i`
+/// so that its low `B` bits vanish, then shifts them out. A column has at most `2L`
+/// products below `2^(2B)` plus a carry below `2^(64-B)`, within a `u64` for the
+/// [`LAYOUTS`].
+#[inline(always)]
+fn reduce_columns<const L: usize, const B: u32>(
+    n: &[u32; L],
+    n0_inverse: u32,
+    column_products: impl Fn(usize) -> u64,
+) -> [u32; L] {
+    let mask = (1u32 << B) - 1;
     let n_rev = reversed(n);
     let mut m = [0u32; L];
     let mut out = [0u32; L];
     let mut acc = 0u64;
     for i in 0..L {
-        acc += 2 * cross_products(a, &a_rev, i) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
-        acc += middle_square(a, i);
+        acc += column_products(i) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
         let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
         m[i] = m_i;
         acc += u64::from(m_i) * u64::from(n[0]);
@@ -82,9 +76,7 @@ pub fn square<const L: usize, const B: u32>(
     }
     for i in L..2 * L - 1 {
         let from = i + 1 - L;
-        acc += 2 * cross_products(a, &a_rev, i)
-            + middle_square(a, i)
-            + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
+        acc += column_products(i) + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
         out[i - L] = acc as u32 & mask;
         acc >>= B;
     }
