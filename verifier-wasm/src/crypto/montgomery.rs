@@ -123,7 +123,7 @@ fn halve_mod<const N: usize>(a: &mut [u32; N], k: usize, p: &[u32; N], negated_i
 }
 
 /// `a = a - b mod p` for `a, b < p`.
-fn subtract_mod<const N: usize>(a: &mut [u32; N], b: &[u32; N], p: &[u32; N]) {
+pub fn subtract_mod<const N: usize>(a: &mut [u32; N], b: &[u32; N], p: &[u32; N]) {
     if subtract(a, b) {
         add(a, p);
     }

@@ -91,9 +91,7 @@ impl<const N: usize> Field<N> {
     #[inline(never)]
     pub fn sub(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
         let mut difference = *a;
-        if montgomery::subtract(&mut difference, b) {
-            montgomery::add(&mut difference, &self.modulus);
-        }
+        montgomery::subtract_mod(&mut difference, b, &self.modulus);
         difference
     }
 
