@@ -24,15 +24,17 @@ pub fn layout_for(modulus_bits: usize) -> Option<(usize, u32)> {
 }
 
 /// `a * b / R mod n`, in `[0, 2n)`, for `a, b < 2n` with `R = 2^(B * L) > 4n`.
+/// `n_reversed` is the modulus's limbs most significant first, the order the column sums
+/// read them in: a per-key constant, kept with the key.
 #[inline(never)]
 pub fn mul<const L: usize, const B: u32>(
-    n: &[u32; L],
+    n_reversed: &[u32; L],
     n0_inverse: u32,
     a: &[u32; L],
     b: &[u32; L],
 ) -> [u32; L] {
     let b_rev = reversed(b);
-    reduce_columns::<L, B>(n, n0_inverse, |i| {
+    reduce_columns::<L, B>(n_reversed, n0_inverse, |i| {
         // a_j * b_(i-j) for every j with both limbs in range; b_(i-j) is b_rev[L-1-i+j].
         let (low, high) = (i.saturating_sub(L - 1), i.min(L - 1));
         dot(&a[low..=high], &b_rev[L - 1 + low - i..=L - 1 + high - i])
@@ -43,12 +45,12 @@ pub fn mul<const L: usize, const B: u32>(
 /// `a_j * a_(i-j)` computed once and doubled.
 #[inline(never)]
 pub fn square<const L: usize, const B: u32>(
-    n: &[u32; L],
+    n_reversed: &[u32; L],
     n0_inverse: u32,
     a: &[u32; L],
 ) -> [u32; L] {
     let a_rev = reversed(a);
-    reduce_columns::<L, B>(n, n0_inverse, |i| {
+    reduce_columns::<L, B>(n_reversed, n0_inverse, |i| {
         2 * cross_products(a, &a_rev, i) + middle_square(a, i)
     })
 }
@@ -60,12 +62,11 @@ pub fn square<const L: usize, const B: u32>(
 /// [`LAYOUTS`].
 #[inline(always)]
 fn reduce_columns<const L: usize, const B: u32>(
-    n: &[u32; L],
+    n_rev: &[u32; L],
     n0_inverse: u32,
     column_products: impl Fn(usize) -> u64,
 ) -> [u32; L] {
     let mask = (1u32 << B) - 1;
-    let n_rev = reversed(n);
     let mut m = [0u32; L];
     let mut out = [0u32; L];
     let mut acc = 0u64;
@@ -73,7 +74,7 @@ fn reduce_columns<const L: usize, const B: u32>(
         acc += column_products(i) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
         let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
         m[i] = m_i;
-        acc += u64::from(m_i) * u64::from(n[0]);
+        acc += u64::from(m_i) * u64::from(n_rev[L - 1]);
         acc >>= B;
     }
     for i in L..2 * L - 1 {
@@ -86,6 +87,8 @@ fn reduce_columns<const L: usize, const B: u32>(
     out
 }
 
+/// The limbs most significant first: a column pairs one operand's low limbs with the
+/// other's high ones, so the column sums walk one operand in this order.
 fn reversed<const L: usize>(x: &[u32; L]) -> [u32; L] {
     let mut out = *x;
     out.reverse();
@@ -248,6 +251,7 @@ pub fn r_squared<const L: usize, const B: u32>(
     modulus_bits: usize,
 ) -> [u32; L] {
     let r_bits = B as usize * L;
+    let n_reversed = reversed(n);
     let mut x = [0u32; L];
     let top = modulus_bits - 1;
     x[top / B as usize] = 1 << (top % B as usize);
@@ -258,7 +262,7 @@ pub fn r_squared<const L: usize, const B: u32>(
     double_mod(&mut x, n, B);
     let exponent_bits = usize::BITS - r_bits.leading_zeros();
     for bit in (0..exponent_bits - 1).rev() {
-        x = square::<L, B>(n, n0_inverse, &x);
+        x = square::<L, B>(&n_reversed, n0_inverse, &x);
         reduce(&mut x, n, B);
         if r_bits >> bit & 1 == 1 {
             double_mod(&mut x, n, B);

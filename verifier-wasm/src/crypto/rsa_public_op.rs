@@ -20,6 +20,8 @@ pub struct Modulus {
     /// Limbs of `limb_bits` bits, padded with zero limbs to one of the compiled layouts:
     /// Montgomery multiplication only needs `R = 2^(limb_bits * limbs)` above `4n`.
     limbs: Vec<u32>,
+    /// The same limbs most significant first, as the products read them.
+    limbs_reversed: Vec<u32>,
     limb_bits: u32,
     /// `-n^-1 mod 2^limb_bits`.
     n0_inverse: u32,
@@ -69,6 +71,7 @@ impl Modulus {
             .skip(1)
             .collect();
         Modulus {
+            limbs_reversed: limbs.iter().rev().copied().collect(),
             limbs,
             limb_bits,
             n0_inverse,
@@ -115,20 +118,21 @@ fn r_squared_of<const L: usize, const B: u32>(
 /// `B` bits; `None` for any other size.
 fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<Vec<u32>> {
     let n: &[u32; L] = modulus.limbs.as_slice().try_into().ok()?;
+    let n_reversed: &[u32; L] = modulus.limbs_reversed.as_slice().try_into().ok()?;
     let s: &[u32; L] = s.try_into().ok()?;
     let r_squared: &[u32; L] = modulus.r_squared.as_slice().try_into().ok()?;
     let n0_inverse = modulus.n0_inverse;
-    let base = arith::mul::<L, B>(n, n0_inverse, s, r_squared);
+    let base = arith::mul::<L, B>(n_reversed, n0_inverse, s, r_squared);
     let mut acc = base;
     for bit in &modulus.exponent_tail {
-        acc = arith::square::<L, B>(n, n0_inverse, &acc);
+        acc = arith::square::<L, B>(n_reversed, n0_inverse, &acc);
         if *bit {
-            acc = arith::mul::<L, B>(n, n0_inverse, &acc, &base);
+            acc = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, &base);
         }
     }
     let mut one = [0u32; L];
     one[0] = 1;
-    let mut plain = arith::mul::<L, B>(n, n0_inverse, &acc, &one);
+    let mut plain = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, &one);
     arith::reduce(&mut plain, n, B);
     Some(plain.to_vec())
 }
