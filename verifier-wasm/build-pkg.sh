@@ -13,7 +13,8 @@ tools="$root/verifier-wasm/js-tests/node_modules/.bin"
 # Two builds of the same code: with wasm SIMD (RSA's Montgomery products, about 2x faster)
 # and without, for runtimes that lack it; the entry points pick one at load time. The SIMD
 # build has a target folder of its own, since its flags differ.
-features=(--features "${2:-rsa,ecdsa,eddsa,mldsa}" --no-default-features)
+features=()
+[ -n "${2:-}" ] && features=(--no-default-features --features "$2")
 cargo build --profile wasm --target wasm32-unknown-unknown -p kmsjwt-verify --lib "${features[@]}"
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$target/wasm-simd" \
   cargo build --profile wasm --target wasm32-unknown-unknown -p kmsjwt-verify --lib "${features[@]}"
