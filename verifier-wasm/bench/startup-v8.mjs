@@ -8,7 +8,8 @@
 //   second:      the next verify() (compiled code is ready)
 // V8 compiles a wasm function the first time it is called (lazy compilation), so "key"
 // and "first" include compiling every function on their path.
-// Usage: node startup-v8.mjs [path/to/pkg]   (make bench-startup)
+// Usage: node [V8 flags] startup-v8.mjs [path/to/pkg]   (make bench-startup); the flags
+// reach every fresh process, e.g. --no-wasm-lazy-compilation.
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -79,9 +80,13 @@ for (const alg of Object.keys(ALGS)) {
   const env = { ...process.env, FIXTURE: JSON.stringify(fixture(alg)) };
   const rounds = Array.from({ length: ROUNDS }, () =>
     JSON.parse(
-      execFileSync(process.execPath, ["--input-type=module", "-e", child], {
-        env,
-      }),
+      execFileSync(
+        process.execPath,
+        [...process.execArgv, "--input-type=module", "-e", child],
+        {
+          env,
+        },
+      ),
     ),
   );
   const medians = steps.map((step) =>

@@ -4,7 +4,7 @@
 //! leaves 8-10 spare bits: a whole column of partial products (up to `2L` of them) adds
 //! up in one `u64` without a carry per step. The products are then independent of each
 //! other, where word-sized limbs (the EC code in `montgomery.rs`) chain every step
-//! through a carry: RS256 1.7x faster natively, 1.15x in wasm without SIMD, and 2x with
+//! through a carry: RS256 1.7x faster natively, about 1.1x in wasm without SIMD, 2x with
 //! SIMD, where a column's sums take two products per instruction (README, Performance).
 //! Values stay in `[0, 2n)` between products (`R > 4n`), so a product needs no final
 //! subtraction.
