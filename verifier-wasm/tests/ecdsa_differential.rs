@@ -5,6 +5,8 @@
 //! after. (Wycheproof runs through it too, in wycheproof.rs.)
 //! A longer run: `PROPTEST_CASES=20000 cargo test -p kmsjwt-verify --test ecdsa_differential`.
 
+mod common;
+
 use kmsjwt_verify::crypto::EcPublicKey;
 use kmsjwt_verify::{Alg, Curve, PublicKey};
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
@@ -105,7 +107,7 @@ fn verdict(case: &Case, message: &[u8], signature: &[u8]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_cases(64))]
 
     #[test]
     fn same_verdict_as_the_curve_crates(
@@ -145,7 +147,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_cases(64))]
 
     /// Public points: both encodings of real keys decode to the same coordinates, and
     /// any bytes are accepted by ours exactly when the curve crate accepts them, except

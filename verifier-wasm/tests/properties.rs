@@ -24,7 +24,7 @@ fn outcome(verifier: &Verifier, token: &str) -> Result<String, String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_cases(256))]
 
     #[test]
     fn random_text_never_panics(text in ".{0,400}") {

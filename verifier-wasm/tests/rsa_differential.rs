@@ -51,7 +51,7 @@ const ALGS: [Alg; 6] = [
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_cases(96))]
 
     #[test]
     fn same_verdict_as_the_rsa_crate(

@@ -1,58 +1,43 @@
-//! Ed25519 keys and strict pure-Ed25519 verification (RFC 8032 with canonical encodings).
+//! Ed25519 keys and strict pure-Ed25519 verification (RFC 8032 with canonical encodings),
+//! on the arithmetic in [`super::weierstrass`] (ed25519-dalek is its reference in the
+//! tests).
 
-use std::sync::OnceLock;
-
-use curve25519_dalek::constants::EIGHT_TORSION;
-use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
-
+use super::weierstrass::{KeyRejection, PreparedKey, edwards25519};
 use crate::error::{Error, Result};
 
 /// An Ed25519 public key with a canonical encoding and not of small order.
 #[derive(Clone, Debug)]
 pub struct Ed25519PublicKey {
-    key: VerifyingKey,
+    encoding: [u8; 32],
+    point: PreparedKey<8>,
 }
 
 impl Ed25519PublicKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Ed25519PublicKey> {
-        let bytes: &[u8; 32] = bytes
+        let encoding: [u8; 32] = bytes
             .try_into()
             .map_err(|_| Error::jwk("an Ed25519 public key is exactly 32 bytes"))?;
-        let key = VerifyingKey::from_bytes(bytes)
-            .map_err(|_| Error::jwk("the Ed25519 public key is not a valid point"))?;
-        // `from_bytes` accepts a y coordinate >= p; the same point has a canonical spelling.
-        if key.to_edwards().compress().as_bytes() != bytes {
-            return Err(Error::jwk(
-                "the Ed25519 public key is not canonically encoded",
-            ));
-        }
-        if key.is_weak() {
-            return Err(Error::jwk("the Ed25519 public key has small order"));
-        }
-        Ok(Ed25519PublicKey { key })
+        let point = edwards25519()
+            .prepare(&encoding)
+            .map_err(|rejection| match rejection {
+                KeyRejection::NotAPoint => {
+                    Error::jwk("the Ed25519 public key is not a valid point")
+                }
+                KeyRejection::NotCanonical => {
+                    Error::jwk("the Ed25519 public key is not canonically encoded")
+                }
+                KeyRejection::SmallOrder => Error::jwk("the Ed25519 public key has small order"),
+            })?;
+        Ok(Ed25519PublicKey { encoding, point })
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
-        self.key.as_bytes()
+        &self.encoding
     }
 
-    /// Strict verification: canonical `s`, canonical `R`, no small-order `R` or key.
-    ///
-    /// The same verdicts as `verify_strict` (the tests compare them) without its two
-    /// costly steps: decompressing `R` to test its order, and testing the key's order again
-    /// (refused when the key was parsed). A small-order `R` is refused by its encoding; any
-    /// other encoding of such a point, like every non-canonical `R`, differs from the
-    /// canonical encoding of `[s]B - [k]A` that `verify` compares it with.
+    /// Strict verification: canonical `s`, canonical `R`, no small-order `R` or key; the
+    /// same verdicts as ed25519-dalek's `verify_strict` (the tests compare them).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        Signature::from_slice(signature).is_ok_and(|signature| {
-            !small_order_encodings().contains(signature.r_bytes())
-                && self.key.verify(message, &signature).is_ok()
-        })
+        edwards25519().verify(&self.point, &self.encoding, message, signature)
     }
-}
-
-/// The canonical encodings of the eight points of small order.
-fn small_order_encodings() -> &'static [[u8; 32]; 8] {
-    static ENCODINGS: OnceLock<[[u8; 32]; 8]> = OnceLock::new();
-    ENCODINGS.get_or_init(|| EIGHT_TORSION.map(|point| point.compress().to_bytes()))
 }

@@ -8,8 +8,8 @@ mod eddsa;
 #[cfg(feature = "mldsa")]
 mod mldsa;
 // Mostly the EC arithmetic; an RSA-only build uses a few of its limb helpers.
-#[cfg(any(feature = "rsa", feature = "ecdsa"))]
-#[cfg_attr(not(feature = "ecdsa"), allow(dead_code))]
+#[cfg(any(feature = "rsa", feature = "ecdsa", feature = "eddsa"))]
+#[cfg_attr(not(any(feature = "ecdsa", feature = "eddsa")), allow(dead_code))]
 mod montgomery;
 #[cfg(feature = "rsa")]
 mod rsa;
@@ -17,7 +17,7 @@ mod rsa;
 mod rsa_montgomery;
 #[cfg(feature = "rsa")]
 mod rsa_public_op;
-#[cfg(feature = "ecdsa")]
+#[cfg(any(feature = "ecdsa", feature = "eddsa"))]
 mod weierstrass;
 
 #[cfg(feature = "ecdsa")]

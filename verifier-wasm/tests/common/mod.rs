@@ -228,3 +228,13 @@ pub fn claims() -> Value {
         "exp": NOW + 3600
     })
 }
+
+/// A property test's cases: `default`, or `PROPTEST_CASES` for a longer run (a literal
+/// `cases` in a config would override the variable).
+pub fn proptest_cases(default: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default);
+    proptest::test_runner::Config::with_cases(cases)
+}

@@ -1,5 +1,5 @@
-//! ECDSA verification on P-256, P-384, P-521 and secp256k1, variable-time and written for
-//! wasm32.
+//! ECDSA verification on P-256, P-384, P-521 and secp256k1, and Ed25519's on the
+//! Weierstrass form of its curve ([`ed25519`]), variable-time and written for wasm32.
 //!
 //! Why by hand: every input of a signature check is public, so the constant-time
 //! arithmetic of the RustCrypto curve crates buys nothing here, and their 64-bit limbs
@@ -10,7 +10,12 @@
 //! general arithmetic out of the .wasm; those crates stay the reference: Wycheproof and
 //! the differential tests and fuzz target run both.
 
+// Shared by ECDSA and Ed25519: a build with only one of them leaves some of it unused.
+#![cfg_attr(not(all(feature = "ecdsa", feature = "eddsa")), allow(dead_code))]
+
 mod curves;
+#[cfg(feature = "eddsa")]
+mod ed25519;
 mod field;
 mod point;
 mod table;
@@ -18,8 +23,12 @@ mod table;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
+pub use curves::Curve;
 use curves::SMALL_WINDOW_BITS;
-pub use curves::{Curve, p256, p384, p521, secp256k1};
+#[cfg(feature = "ecdsa")]
+pub use curves::{p256, p384, p521, secp256k1};
+#[cfg(feature = "eddsa")]
+pub use ed25519::{KeyRejection, edwards25519};
 use point::{Affine, Jacobian};
 use table::{Table, double_scalar_mul};
 
@@ -45,6 +54,7 @@ struct KeyUsage<const N: usize> {
     table: OnceLock<Option<Table<N>>>,
 }
 
+#[cfg(feature = "ecdsa")]
 impl<const N: usize> PreparedKey<N> {
     /// The affine coordinates, big-endian, each the curve's field length.
     pub fn coordinates(&self, curve: &Curve<N>) -> (Vec<u8>, Vec<u8>) {
@@ -52,6 +62,7 @@ impl<const N: usize> PreparedKey<N> {
     }
 }
 
+#[cfg(feature = "ecdsa")]
 impl<const N: usize> Curve<N> {
     /// A public key from its SEC1 encoding; `None` unless it is a point of the group
     /// other than the identity (see [`Curve::decode_point`]).
@@ -81,39 +92,6 @@ impl<const N: usize> Curve<N> {
             return false;
         };
         self.x_matches(&sum, &r)
-    }
-
-    /// `u1*G + u2*Q`: from fixed-base tables once the key is in use, else by Shamir's
-    /// trick with small per-call tables. `None` only for a point without a table.
-    fn linear_combination(
-        &self,
-        key: &PreparedKey<N>,
-        u1: &[u32; N],
-        u2: &[u32; N],
-    ) -> Option<Jacobian<N>> {
-        let arithmetic = &self.arithmetic;
-        let earlier = key.usage.verifications.fetch_add(1, Ordering::Relaxed);
-        if earlier < TABLE_AFTER_USES && key.usage.table.get().is_none() {
-            let key_small = Table::small(arithmetic, &key.point, SMALL_WINDOW_BITS)?;
-            return Some(double_scalar_mul(
-                arithmetic,
-                (&self.generator_small, u1),
-                (&key_small, u2),
-                self.order_bits,
-            ));
-        }
-        let key_table = key.usage.table.get_or_init(|| {
-            Table::new(
-                arithmetic,
-                &key.point,
-                self.order_bits,
-                self.key_window_bits,
-            )
-        });
-        let sum = self
-            .generator_table()
-            .add_multiple(arithmetic, Jacobian::IDENTITY, u1);
-        Some(key_table.as_ref()?.add_multiple(arithmetic, sum, u2))
     }
 
     /// A scalar of a signature: below `n` and not zero.
@@ -154,5 +132,40 @@ impl<const N: usize> Curve<N> {
             && self
                 .arithmetic
                 .has_affine_x(sum, &field.montgomery_form(&r_plus_n))
+    }
+}
+
+impl<const N: usize> Curve<N> {
+    /// `u1*G + u2*Q`: from fixed-base tables once the key is in use, else by Shamir's
+    /// trick with small per-call tables. `None` only for a point without a table.
+    fn linear_combination(
+        &self,
+        key: &PreparedKey<N>,
+        u1: &[u32; N],
+        u2: &[u32; N],
+    ) -> Option<Jacobian<N>> {
+        let arithmetic = &self.arithmetic;
+        let earlier = key.usage.verifications.fetch_add(1, Ordering::Relaxed);
+        if earlier < TABLE_AFTER_USES && key.usage.table.get().is_none() {
+            let key_small = Table::small(arithmetic, &key.point, SMALL_WINDOW_BITS)?;
+            return Some(double_scalar_mul(
+                arithmetic,
+                (&self.generator_small, u1),
+                (&key_small, u2),
+                self.order_bits,
+            ));
+        }
+        let key_table = key.usage.table.get_or_init(|| {
+            Table::new(
+                arithmetic,
+                &key.point,
+                self.order_bits,
+                self.key_window_bits,
+            )
+        });
+        let sum = self
+            .generator_table()
+            .add_multiple(arithmetic, Jacobian::IDENTITY, u1);
+        Some(key_table.as_ref()?.add_multiple(arithmetic, sum, u2))
     }
 }

@@ -1,6 +1,7 @@
 //! Points of a short Weierstrass curve `y^2 = x^3 + ax + b` with `a = -3` (the NIST
-//! curves) or `a = 0` (secp256k1): Jacobian coordinates for sums, affine for table
-//! entries. Variable-time: every branch depends on public values only.
+//! curves), `a = 0` (secp256k1) or any other `a` (Curve25519's Weierstrass form):
+//! Jacobian coordinates for sums, affine for table entries. Variable-time: every branch
+//! depends on public values only.
 
 use super::field::{Element, Field, is_zero};
 
@@ -20,10 +21,13 @@ pub struct Affine<const N: usize> {
 }
 
 /// The curve's `a` coefficient; `b` is never needed (points are validated when parsed).
+/// The two special values make doubling cheaper.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CoefficientA {
+pub enum CoefficientA<const N: usize> {
     MinusThree,
     Zero,
+    /// Any other value, in Montgomery form.
+    Other(Element<N>),
 }
 
 impl<const N: usize> Jacobian<N> {
@@ -42,7 +46,7 @@ impl<const N: usize> Jacobian<N> {
 #[derive(Debug)]
 pub struct Arithmetic<const N: usize> {
     pub field: Field<N>,
-    pub a: CoefficientA,
+    pub a: CoefficientA<N>,
 }
 
 impl<const N: usize> Arithmetic<N> {
@@ -61,7 +65,8 @@ impl<const N: usize> Arithmetic<N> {
         }
     }
 
-    /// `2P` (EFD "dbl-2009-l" shape, with `M = 3(X - Z^2)(X + Z^2)` when `a = -3`).
+    /// `2P` (EFD "dbl-2009-l" shape, with `M = 3X^2 + aZ^4`, which is
+    /// `3(X - Z^2)(X + Z^2)` when `a = -3`).
     pub fn double(&self, p: &Jacobian<N>) -> Jacobian<N> {
         let f = &self.field;
         if p.is_identity() || is_zero(&p.y) {
@@ -78,6 +83,11 @@ impl<const N: usize> Arithmetic<N> {
             CoefficientA::Zero => {
                 let xx = f.square(&p.x);
                 f.add(&f.double(&xx), &xx)
+            }
+            CoefficientA::Other(a) => {
+                let xx = f.square(&p.x);
+                let a_zzzz = f.mul(&a, &f.square(&f.square(&p.z)));
+                f.add(&f.add(&f.double(&xx), &xx), &a_zzzz)
             }
         };
         let x = f.sub(&f.square(&m), &f.double(&s));
