@@ -45,15 +45,21 @@ async function fixture(alg) {
   };
 }
 
-// Medians of interleaved timed batches, in µs per call: batch k of every verifier runs
-// right after batch k of the others, so the machine's drift (large on a shared two-core
-// machine) hits all of them alike and the ratios stay meaningful. Async calls are awaited
-// one at a time, as a request handler would. Each function first runs for WARM_MS: V8
-// compiles hot wasm with its optimizing tier in the background, which on two cores can
-// outlast the batches (without the warm-up the first row measured up to 2x slow).
+// Interleaved timed batches, in µs per call: batch k of every verifier runs right after
+// batch k of the others. A verifier's time is the median of its batches; a ratio is the
+// median of the per-round ratios (batch k over the peer's batch k, run moments apart), so
+// the machine's changes of speed (large and sudden on a shared two-core machine) cancel
+// out of it. Async calls are awaited one at a time, as a request handler would. Each
+// function first runs for WARM_MS: V8 compiles hot wasm with its optimizing tier in the
+// background, which on two cores can outlast the batches (without the warm-up the first
+// row measured up to 2x slow).
 const WARM_MS = Number(process.env.WARM_MS ?? 500);
+const BATCHES = 21;
 
-async function measureTogether(fns, { batches = 21, minMs = 50 } = {}) {
+const median = (values) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measureTogether(fns, { minMs = 50 } = {}) {
   const plans = [];
   for (const [name, fn] of Object.entries(fns)) {
     if (fn === undefined) continue;
@@ -66,22 +72,24 @@ async function measureTogether(fns, { batches = 21, minMs = 50 } = {}) {
       if (performance.now() - start >= minMs / 4) break;
       iterations *= 2;
     }
-    plans.push({ name, fn, iterations, results: [] });
+    plans.push({ name, fn, iterations, batches: [] });
   }
-  for (let batch = 0; batch < batches; batch += 1) {
+  for (let batch = 0; batch < BATCHES; batch += 1) {
     for (const plan of plans) {
       const start = performance.now();
       for (let i = 0; i < plan.iterations; i += 1) await plan.fn();
-      plan.results.push(((performance.now() - start) * 1000) / plan.iterations);
+      plan.batches.push(((performance.now() - start) * 1000) / plan.iterations);
     }
   }
-  return Object.fromEntries(
-    plans.map(({ name, results }) => [
-      name,
-      results.sort((a, b) => a - b)[Math.floor(results.length / 2)],
-    ]),
-  );
+  return Object.fromEntries(plans.map((plan) => [plan.name, plan.batches]));
 }
+
+const us = (batches) =>
+  batches === undefined ? "n/a" : median(batches).toFixed(1);
+const ratio = (batches, base) =>
+  batches === undefined
+    ? "n/a"
+    : `${median(batches.map((time, k) => time / base[k])).toFixed(2)}x`;
 
 const options = { issuer: ISSUER, audience: AUDIENCE };
 const rows = [];
@@ -108,9 +116,10 @@ for (const alg of Object.keys(KEYS).filter(selected)) {
   const row = {
     alg,
     ...(await measureTogether({
+      // Each kmsjwt verifier right before jose's, its ratio's denominator.
       "kmsjwt cached": () => kmsVerifier.verify(token),
-      "kmsjwt cold": () => kmsjwt.verify(token, pem, options),
       "jose cached": () => jwtVerify(token, joseKey, options),
+      "kmsjwt cold": () => kmsjwt.verify(token, pem, options),
       "jose cold": async () =>
         jwtVerify(token, await importSPKI(pem, alg), options),
       "fast-jwt cached": () => fastCached(token),
@@ -133,11 +142,8 @@ for (const alg of Object.keys(KEYS).filter(selected)) {
   kmsVerifier.free();
 }
 
-const us = (value) => (value === undefined ? "n/a" : value.toFixed(1));
-const ratio = (value, base) =>
-  value === undefined ? "n/a" : `${(value / base).toFixed(2)}x`;
 console.log(
-  `Node ${process.version}, µs per verification (median of 21 interleaved batches); ratio = time / jose's time\n`,
+  `Node ${process.version}, µs per verification (median of ${BATCHES} interleaved batches); ratio = time / jose's time (median of the per-round ratios)\n`,
 );
 console.log(
   "| alg | kmsjwt cached | jose cached | fast-jwt cached | jsonwebtoken cached | kmsjwt cold | jose cold | fast-jwt cold | jsonwebtoken cold |",
