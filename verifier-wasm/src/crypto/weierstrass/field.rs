@@ -91,7 +91,9 @@ impl<const N: usize> Field<N> {
         self.mul(a, a)
     }
 
-    #[inline(never)]
+    // Inlined, unlike `mul`: a few limbs' carry chain, cheaper than the call and the copies
+    // through memory (ES256 5%, ES384 2%, EdDSA 5-12% faster in Node for 1.2 KB gzip).
+    #[inline]
     pub fn add(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
         let mut sum = *a;
         let carried = montgomery::add(&mut sum, b);
@@ -101,7 +103,7 @@ impl<const N: usize> Field<N> {
         sum
     }
 
-    #[inline(never)]
+    #[inline]
     pub fn sub(&self, a: &Element<N>, b: &Element<N>) -> Element<N> {
         let mut difference = *a;
         montgomery::subtract_mod(&mut difference, b, &self.modulus);
