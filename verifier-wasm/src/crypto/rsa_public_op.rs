@@ -102,7 +102,11 @@ impl Modulus {
     }
 }
 
-/// [`arith::r_squared`] for limbs known to be `L` of them.
+/// [`arith::r_squared`] for limbs known to be `L` of them. Not inlined (nor is
+/// [`power`]): V8 compiles a wasm function on its first call, so a key then compiles the
+/// code of its own layout only, not of all five (`from_components` was 14 KB of wasm
+/// with them inlined, 5 KB without).
+#[inline(never)]
 fn r_squared_of<const L: usize, const B: u32>(
     limbs: &[u32],
     n0_inverse: u32,
@@ -116,6 +120,7 @@ fn r_squared_of<const L: usize, const B: u32>(
 
 /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `L` limbs of
 /// `B` bits; `None` for any other size.
+#[inline(never)]
 fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<Vec<u32>> {
     let n: &[u32; L] = modulus.limbs.as_slice().try_into().ok()?;
     let n_reversed: &[u32; L] = modulus.limbs_reversed.as_slice().try_into().ok()?;

@@ -142,6 +142,10 @@ fn unsupported_algorithm(oid: ObjectIdentifier) -> Error {
     )
 }
 
+// Not inlined into `parse_pem`: V8 compiles a wasm function on its first call, so the
+// certificate parser (most of `parse_pem`'s code when inlined) is compiled only when a
+// certificate comes.
+#[inline(never)]
 fn from_certificate_der(der: &[u8]) -> Result<PublicKey> {
     let certificate = x509_cert::Certificate::from_der(der)
         .map_err(|error| Error::jwk(format!("the certificate is not valid DER: {error}")))?;
