@@ -1,4 +1,4 @@
-//! The hand-written ECDSA arithmetic (src/crypto/weierstrass) against the RustCrypto curve
+//! The hand-written ECDSA arithmetic (src/crypto/ec) against the RustCrypto curve
 //! crates, its reference: random keys on every curve, valid, corrupted and random
 //! signatures, the same verdict. Each key is checked several times, so both paths run:
 //! the small per-call tables of a key's first verifications and the fixed-base tables

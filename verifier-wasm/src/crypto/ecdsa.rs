@@ -1,8 +1,8 @@
 //! EC keys on P-256, P-384, P-521 and secp256k1, and the ES* signature checks, on the
-//! variable-time arithmetic in [`super::weierstrass`] (the RustCrypto curve crates are
+//! variable-time arithmetic in [`super::ec`] (the RustCrypto curve crates are
 //! its reference in the tests).
 
-use super::weierstrass::{self, PreparedKey};
+use super::ec::{self, PreparedKey};
 use crate::alg::{Curve, HashAlg};
 use crate::error::{Error, Result};
 
@@ -26,20 +26,12 @@ impl EcPublicKey {
             ))
         };
         Ok(match curve {
-            Curve::P256 => {
-                EcPublicKey::P256(weierstrass::p256().prepare(point).ok_or_else(invalid)?)
+            Curve::P256 => EcPublicKey::P256(ec::p256().prepare(point).ok_or_else(invalid)?),
+            Curve::P384 => EcPublicKey::P384(ec::p384().prepare(point).ok_or_else(invalid)?),
+            Curve::P521 => EcPublicKey::P521(ec::p521().prepare(point).ok_or_else(invalid)?),
+            Curve::Secp256k1 => {
+                EcPublicKey::Secp256k1(ec::secp256k1().prepare(point).ok_or_else(invalid)?)
             }
-            Curve::P384 => {
-                EcPublicKey::P384(weierstrass::p384().prepare(point).ok_or_else(invalid)?)
-            }
-            Curve::P521 => {
-                EcPublicKey::P521(weierstrass::p521().prepare(point).ok_or_else(invalid)?)
-            }
-            Curve::Secp256k1 => EcPublicKey::Secp256k1(
-                weierstrass::secp256k1()
-                    .prepare(point)
-                    .ok_or_else(invalid)?,
-            ),
         })
     }
 
@@ -71,10 +63,10 @@ impl EcPublicKey {
     /// The affine coordinates `(x, y)`, each the curve's field length.
     pub fn coordinates(&self) -> (Vec<u8>, Vec<u8>) {
         match self {
-            EcPublicKey::P256(key) => key.coordinates(weierstrass::p256()),
-            EcPublicKey::P384(key) => key.coordinates(weierstrass::p384()),
-            EcPublicKey::P521(key) => key.coordinates(weierstrass::p521()),
-            EcPublicKey::Secp256k1(key) => key.coordinates(weierstrass::secp256k1()),
+            EcPublicKey::P256(key) => key.coordinates(ec::p256()),
+            EcPublicKey::P384(key) => key.coordinates(ec::p384()),
+            EcPublicKey::P521(key) => key.coordinates(ec::p521()),
+            EcPublicKey::Secp256k1(key) => key.coordinates(ec::secp256k1()),
         }
     }
 
@@ -84,10 +76,10 @@ impl EcPublicKey {
     pub fn verify(&self, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
         let digest = hash.digest(message);
         match self {
-            EcPublicKey::P256(key) => weierstrass::p256().verify(key, &digest, signature),
-            EcPublicKey::P384(key) => weierstrass::p384().verify(key, &digest, signature),
-            EcPublicKey::P521(key) => weierstrass::p521().verify(key, &digest, signature),
-            EcPublicKey::Secp256k1(key) => weierstrass::secp256k1().verify(key, &digest, signature),
+            EcPublicKey::P256(key) => ec::p256().verify(key, &digest, signature),
+            EcPublicKey::P384(key) => ec::p384().verify(key, &digest, signature),
+            EcPublicKey::P521(key) => ec::p521().verify(key, &digest, signature),
+            EcPublicKey::Secp256k1(key) => ec::secp256k1().verify(key, &digest, signature),
         }
     }
 }

@@ -1,15 +1,14 @@
 //! Ed25519 keys and strict pure-Ed25519 verification (RFC 8032 with canonical encodings),
-//! on the arithmetic in [`super::weierstrass`] (ed25519-dalek is its reference in the
-//! tests).
+//! on the arithmetic in [`super::ec`] (ed25519-dalek is its reference in the tests).
 
-use super::weierstrass::{KeyRejection, PreparedKey, edwards25519};
+use super::ec::{Ed25519Point, KeyRejection, edwards25519};
 use crate::error::{Error, Result};
 
 /// An Ed25519 public key with a canonical encoding and not of small order.
 #[derive(Clone, Debug)]
 pub struct Ed25519PublicKey {
     encoding: [u8; 32],
-    point: PreparedKey<8>,
+    point: Ed25519Point,
 }
 
 impl Ed25519PublicKey {

@@ -8,6 +8,8 @@ mod eddsa;
 #[cfg(feature = "mldsa")]
 mod mldsa;
 // Mostly the EC arithmetic; an RSA-only build uses a few of its limb helpers.
+#[cfg(any(feature = "ecdsa", feature = "eddsa"))]
+mod ec;
 #[cfg(any(feature = "rsa", feature = "ecdsa", feature = "eddsa"))]
 #[cfg_attr(not(any(feature = "ecdsa", feature = "eddsa")), allow(dead_code))]
 mod montgomery;
@@ -17,8 +19,6 @@ mod rsa;
 mod rsa_montgomery;
 #[cfg(feature = "rsa")]
 mod rsa_public_op;
-#[cfg(any(feature = "ecdsa", feature = "eddsa"))]
-mod weierstrass;
 
 #[cfg(feature = "ecdsa")]
 pub use self::ecdsa::EcPublicKey;

@@ -189,6 +189,23 @@ impl<const N: usize> Field<N> {
     }
 }
 
+/// Bytes from lowercase hex (whitespace ignored): the curves' constants as published.
+pub fn hex_bytes(hex: &str) -> Vec<u8> {
+    let digits: Vec<u8> = hex
+        .bytes()
+        .filter(|byte| !byte.is_ascii_whitespace())
+        .map(|byte| match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            _ => unreachable!("curve constants are lowercase hex"),
+        })
+        .collect();
+    digits
+        .chunks(2)
+        .map(|pair| pair[0] << 4 | pair[1])
+        .collect()
+}
+
 pub fn is_zero<const N: usize>(a: &[u32; N]) -> bool {
     a.iter().all(|limb| *limb == 0)
 }

@@ -1,9 +1,9 @@
 //! Points of a short Weierstrass curve `y^2 = x^3 + ax + b` with `a = -3` (the NIST
-//! curves), `a = 0` (secp256k1) or any other `a` (Curve25519's Weierstrass form):
-//! Jacobian coordinates for sums, affine for table entries. Variable-time: every branch
-//! depends on public values only.
+//! curves) or `a = 0` (secp256k1): Jacobian coordinates for sums, affine for table
+//! entries. Variable-time: every branch depends on public values only.
 
 use super::field::{Element, Field, is_zero};
+use super::table::Group;
 
 /// `(X, Y, Z)` for the affine point `(X / Z^2, Y / Z^3)`; `Z = 0` is the identity.
 #[derive(Clone, Copy, Debug)]
@@ -21,13 +21,10 @@ pub struct Affine<const N: usize> {
 }
 
 /// The curve's `a` coefficient; `b` is never needed (points are validated when parsed).
-/// The two special values make doubling cheaper.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CoefficientA<const N: usize> {
+pub enum CoefficientA {
     MinusThree,
     Zero,
-    /// Any other value, in Montgomery form.
-    Other(Element<N>),
 }
 
 impl<const N: usize> Jacobian<N> {
@@ -46,7 +43,7 @@ impl<const N: usize> Jacobian<N> {
 #[derive(Debug)]
 pub struct Arithmetic<const N: usize> {
     pub field: Field<N>,
-    pub a: CoefficientA<N>,
+    pub a: CoefficientA,
 }
 
 impl<const N: usize> Arithmetic<N> {
@@ -65,8 +62,7 @@ impl<const N: usize> Arithmetic<N> {
         }
     }
 
-    /// `2P` (EFD "dbl-2009-l" shape, with `M = 3X^2 + aZ^4`, which is
-    /// `3(X - Z^2)(X + Z^2)` when `a = -3`).
+    /// `2P` (EFD "dbl-2009-l" shape, with `M = 3(X - Z^2)(X + Z^2)` when `a = -3`).
     pub fn double(&self, p: &Jacobian<N>) -> Jacobian<N> {
         let f = &self.field;
         if p.is_identity() || is_zero(&p.y) {
@@ -83,11 +79,6 @@ impl<const N: usize> Arithmetic<N> {
             CoefficientA::Zero => {
                 let xx = f.square(&p.x);
                 f.add(&f.double(&xx), &xx)
-            }
-            CoefficientA::Other(a) => {
-                let xx = f.square(&p.x);
-                let a_zzzz = f.mul(&a, &f.square(&f.square(&p.z)));
-                f.add(&f.add(&f.double(&xx), &xx), &a_zzzz)
             }
         };
         let x = f.sub(&f.square(&m), &f.double(&s));
@@ -202,5 +193,38 @@ impl<const N: usize> Arithmetic<N> {
     /// the affine x-coordinate of `P` is `x`, without an inversion.
     pub fn has_affine_x(&self, p: &Jacobian<N>, x: &Element<N>) -> bool {
         !p.is_identity() && self.field.mul(x, &self.field.square(&p.z)) == p.x
+    }
+}
+
+impl<const N: usize> Group for Arithmetic<N> {
+    type Point = Jacobian<N>;
+    type Entry = Affine<N>;
+
+    fn identity(&self) -> Jacobian<N> {
+        Jacobian::IDENTITY
+    }
+
+    fn lift(&self, entry: &Affine<N>) -> Jacobian<N> {
+        self.jacobian(entry)
+    }
+
+    fn double(&self, point: &Jacobian<N>) -> Jacobian<N> {
+        Arithmetic::double(self, point)
+    }
+
+    fn add(&self, p: &Jacobian<N>, q: &Jacobian<N>) -> Jacobian<N> {
+        Arithmetic::add(self, p, q)
+    }
+
+    fn add_entry(&self, p: &Jacobian<N>, entry: &Affine<N>, negative: bool) -> Jacobian<N> {
+        if negative {
+            self.add_affine(p, &self.negate(entry))
+        } else {
+            self.add_affine(p, entry)
+        }
+    }
+
+    fn to_entries(&self, points: &[Jacobian<N>]) -> Option<Vec<Affine<N>>> {
+        self.to_affine_batch(points)
     }
 }

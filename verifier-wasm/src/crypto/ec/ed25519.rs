@@ -1,14 +1,9 @@
-//! Ed25519 verification (RFC 8032 section 5.1.7) computed on Wei25519, the short
-//! Weierstrass form of the same curve.
+//! Ed25519 verification (RFC 8032 section 5.1.7) on the ECDSA code's fixed-base tables.
 //!
 //! Why: curve25519-dalek's verification always runs 253 doublings, and was most of an
-//! EdDSA verification's time in WebAssembly. On the Weierstrass form, `[s]B - [k]A` is the
-//! ECDSA code's `u1*G + u2*Q`: fixed-base tables for `B` and, once a key is in use, for
-//! `A`, so only mixed additions. Edwards points come in and go out through the birational
-//! maps `u = (1 + y) / (1 - y)`, `v = c u / x` (RFC 7748 section 4.1, with `c^2 = -(A + 2)`
-//! making the Montgomery curve's `B` one) and `X = u + A/3`, `Y = v`. They are group
-//! isomorphisms, so the point computed on either form is the same; the one point they
-//! leave out, the Edwards `(0, -1)` of order 2, is the Weierstrass point with `Y = 0`.
+//! EdDSA verification's time in WebAssembly. Here `[s]B - [k]A` is `u1*G + u2*Q` with
+//! fixed-base tables for `B` and, once a key is in use, for `-A` ([`super::fixed_base`]),
+//! so only mixed additions, on the curve's own twisted Edwards form ([`super::edwards`]).
 //!
 //! The verdicts are those of `ed25519-dalek`'s `verify_strict`, its reference in the
 //! tests: canonical `s` and key encoding, no small-order key or `R`, and the cofactorless
@@ -19,10 +14,13 @@ use std::sync::OnceLock;
 
 use sha2::{Digest as _, Sha512};
 
-use super::curves::{hex_bytes, wei25519};
-use super::field::{Element, is_zero};
-use super::point::{Affine, Jacobian};
-use super::{Curve, PreparedKey, montgomery};
+use super::edwards::{Edwards, Extended};
+use super::field::{Element, Field, hex_bytes, is_zero};
+use super::fixed_base::{FixedBase, PublicPoint};
+use crate::crypto::montgomery;
+
+/// A public key: the point `-A` (see [`Edwards25519::prepare`]).
+pub type Ed25519Point = PublicPoint<Edwards>;
 
 /// The canonical encodings of the eight points of small order (a test checks them
 /// against curve25519-dalek's `EIGHT_TORSION`).
@@ -75,54 +73,61 @@ pub enum KeyRejection {
     SmallOrder,
 }
 
-/// Curve25519's constants for the maps, in Montgomery form in the field of `p = 2^255-19`.
+/// Ed25519's group, base point tables, scalars and the constants of its encoding, in the
+/// field's form (plain residues).
 #[derive(Debug)]
 pub struct Edwards25519 {
-    curve: &'static Curve<8>,
+    group: Edwards,
+    base: FixedBase<Edwards>,
+    /// Integers modulo the group order `L`.
+    scalars: Field<8>,
     /// Edwards `d = -121665 / 121666`.
     d: Element<8>,
-    /// `A/3` for the Montgomery `A = 486662`: `X = u + A/3`.
-    a_third: Element<8>,
-    /// `c = sqrt(-486664)`, the root chosen even: `Y = v = c u / x`.
-    c: Element<8>,
     sqrt_minus_one: Element<8>,
     /// `(p + 3) / 8`: `w^((p+3)/8)` is a square root of `w` or of `-w` (`p = 5 mod 8`).
     root_exponent: [u32; 8],
 }
 
+/// Bits of `L = 2^252 + 27742317777372353535851937790883648493`.
+const ORDER_BITS: usize = 253;
+
 pub fn edwards25519() -> &'static Edwards25519 {
     static CONSTANTS: OnceLock<Edwards25519> = OnceLock::new();
     CONSTANTS.get_or_init(|| {
-        let curve = wei25519();
-        let element = |hex: &str| {
-            curve
-                .arithmetic
-                .field
-                .element(&hex_bytes(hex))
-                .expect("the constants are below p")
+        let limbs = |hex: &str| {
+            let mut limbs = [0u32; 8];
+            assert!(montgomery::limbs_from_be(&hex_bytes(hex), &mut limbs));
+            limbs
         };
-        let mut root_exponent = [0u32; 8];
-        montgomery::limbs_from_be(
-            &hex_bytes("0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"),
-            &mut root_exponent,
+        let d = limbs("52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3");
+        let group = Edwards::new(d);
+        // The base point (RFC 8032 section 5.1): y = 4/5 and x even.
+        let base_point = group.entry(
+            &limbs("216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51a"),
+            &limbs("6666666666666666666666666666666666666666666666666666666666666658"),
         );
         Edwards25519 {
-            curve,
-            d: element("52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3"),
-            a_third: element("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad2451"),
-            c: element("0f26edf460a006bbd27b08dc03fc4f7ec5a1d3d14b7d1a82cc6e04aaff457e06"),
-            sqrt_minus_one: element(
+            base: FixedBase::new(&group, base_point, ORDER_BITS, (7, 6)),
+            group,
+            scalars: Field::new(limbs(
+                "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed",
+            )),
+            d,
+            sqrt_minus_one: limbs(
                 "2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0",
             ),
-            root_exponent,
+            root_exponent: limbs(
+                "0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
+            ),
         }
     })
 }
 
 impl Edwards25519 {
-    /// A public key from its 32-byte encoding: canonical, and not of small order.
-    pub fn prepare(&self, encoding: &[u8; 32]) -> Result<PreparedKey<8>, KeyRejection> {
-        let (point, canonical) = self.decode(encoding).ok_or(KeyRejection::NotAPoint)?;
+    /// A public key from its 32-byte encoding: canonical, and not of small order. The
+    /// point kept is `-A`, the one the verification equation adds.
+    pub fn prepare(&self, encoding: &[u8; 32]) -> Result<Ed25519Point, KeyRejection> {
+        let ((x, y), canonical) = self.decode(encoding).ok_or(KeyRejection::NotAPoint)?;
         if !canonical {
             return Err(KeyRejection::NotCanonical);
         }
@@ -130,13 +135,8 @@ impl Edwards25519 {
         if SMALL_ORDER_ENCODINGS.contains(encoding) {
             return Err(KeyRejection::SmallOrder);
         }
-        // -A, not A: the equation needs `[s]B - [k]A`, and `[L - k]A` is not `-[k]A` when
-        // A has a small-order component (L is 5 mod 8), so the minus goes on the point.
-        let point = self.curve.arithmetic.negate(&self.to_weierstrass(&point));
-        Ok(PreparedKey {
-            point,
-            usage: Default::default(),
-        })
+        let minus_a = self.group.negate(&self.group.entry(&x, &y));
+        Ok(PublicPoint::new(minus_a))
     }
 
     /// Strict verification of a 64-byte `R || s` signature by the key `key` (from
@@ -144,7 +144,7 @@ impl Edwards25519 {
     /// message into `k`).
     pub fn verify(
         &self,
-        key: &PreparedKey<8>,
+        key: &Ed25519Point,
         key_encoding: &[u8; 32],
         message: &[u8],
         signature: &[u8],
@@ -156,7 +156,7 @@ impl Edwards25519 {
         if SMALL_ORDER_ENCODINGS.iter().any(|encoding| encoding == r) {
             return false;
         }
-        let Some(s) = self.curve.scalars.plain_element(&reversed(s)) else {
+        let Some(s) = self.scalars.plain_element(&reversed(s)) else {
             return false;
         };
         let digest = Sha512::new()
@@ -165,18 +165,16 @@ impl Edwards25519 {
             .chain_update(message)
             .finalize();
         let k = self.scalar_from_wide(&digest);
-        self.curve
-            .linear_combination(key, &s, &k)
-            .and_then(|sum| self.encode(&sum))
-            .is_some_and(|encoding| encoding == r)
+        self.base
+            .linear_combination(&self.group, key, &s, &k)
+            .is_some_and(|sum| self.encode(&sum) == r)
     }
 
-    /// The Edwards point `(x, y)` an encoding names, Montgomery form, and whether the
-    /// encoding is canonical; `None` if no point has that `y` (RFC 8032 section 5.1.3,
+    /// The point `(x, y)` an encoding names, and whether the encoding is canonical; `None` if no point has that `y` (RFC 8032 section 5.1.3,
     /// with `y` reduced modulo `p` as curve25519-dalek does, so that the non-canonical
     /// spellings of a point are told apart from non-points).
-    fn decode(&self, encoding: &[u8; 32]) -> Option<(Affine<8>, bool)> {
-        let field = &self.curve.arithmetic.field;
+    fn decode(&self, encoding: &[u8; 32]) -> Option<((Element<8>, Element<8>), bool)> {
+        let field = &self.group.field;
         let x_is_odd = encoding[31] >> 7 == 1;
         let mut y_bytes = *encoding;
         y_bytes[31] &= 0x7f;
@@ -197,13 +195,13 @@ impl Edwards25519 {
             x = field.negate(&x);
         }
         let canonical = y_below_p && !(is_zero(&x) && x_is_odd);
-        Some((Affine { x, y }, canonical))
+        Some(((x, y), canonical))
     }
 
     /// A square root modulo `p = 5 mod 8`: `w^((p+3)/8)`, times `sqrt(-1)` when that
     /// squares to `-w`; `None` if `w` is no square.
     fn sqrt(&self, w: &Element<8>) -> Option<Element<8>> {
-        let field = &self.curve.arithmetic.field;
+        let field = &self.group.field;
         let root = field.pow(w, &self.root_exponent);
         let square = field.square(&root);
         if square == *w {
@@ -215,54 +213,15 @@ impl Edwards25519 {
         }
     }
 
-    /// The Weierstrass image of an Edwards point with `x != 0` (so `y != ±1`; the points
-    /// with `x = 0` have small order and are refused before this).
-    fn to_weierstrass(&self, point: &Affine<8>) -> Affine<8> {
-        let field = &self.curve.arithmetic.field;
-        let one_minus_y = field.sub(&field.one(), &point.y);
-        // One inversion for both 1 / (1 - y) and 1 / x.
-        let inverse = field.invert(&field.mul(&one_minus_y, &point.x));
-        let u = field.mul(
-            &field.add(&field.one(), &point.y),
-            &field.mul(&point.x, &inverse),
-        );
-        let v = field.mul(&field.mul(&self.c, &u), &field.mul(&one_minus_y, &inverse));
-        Affine {
-            x: field.add(&u, &self.a_third),
-            y: v,
-        }
-    }
-
-    /// The Edwards encoding of a Weierstrass point: with `D = X - (A/3) Z^2` (so
-    /// `u = D / Z^2`), `y = (u - 1) / (u + 1) = (D - Z^2) / (D + Z^2)` and
-    /// `x = c u / v = c D Z / Y`, from one inversion. `None` never happens for a point of
-    /// the curve (`u = -1` has no point); it stands for "no encoding".
-    fn encode(&self, point: &Jacobian<8>) -> Option<[u8; 32]> {
-        if point.is_identity() {
-            return Some(SMALL_ORDER_ENCODINGS[0]);
-        }
-        if is_zero(&point.y) {
-            // Y = 0 only at u = 0 on this curve: the Edwards point (0, -1).
-            return Some(SMALL_ORDER_ENCODINGS[1]);
-        }
-        let field = &self.curve.arithmetic.field;
-        let zz = field.square(&point.z);
-        let u_zz = field.sub(&point.x, &field.mul(&self.a_third, &zz));
-        let u_plus_one_zz = field.add(&u_zz, &zz);
-        if is_zero(&u_plus_one_zz) {
-            return None;
-        }
-        let inverse = field.invert(&field.mul(&u_plus_one_zz, &point.y));
-        let y = field.mul(&field.sub(&u_zz, &zz), &field.mul(&point.y, &inverse));
-        let x = field.mul(
-            &field.mul(&self.c, &field.mul(&u_zz, &point.z)),
-            &field.mul(&u_plus_one_zz, &inverse),
-        );
+    /// The encoding of a point: `y`, little-endian, with the parity of `x` on top.
+    fn encode(&self, point: &Extended) -> [u8; 32] {
+        let field = &self.group.field;
+        let (x, y) = self.group.to_affine(point);
         let mut encoding: [u8; 32] = reversed(&field.to_be_bytes(&y, 32))
             .try_into()
             .expect("32 bytes");
         encoding[31] |= u8::from(is_odd(field, &x)) << 7;
-        Some(encoding)
+        encoding
     }
 
     /// A 64-byte little-endian integer (a SHA-512 digest) modulo the group order `L`:
@@ -270,7 +229,7 @@ impl Edwards25519 {
     /// Montgomery form of `high * 2^256` is `high * R^2`, two conversions of `high`.
     /// The conversions take any value below `2^256`, not only those below `L`.
     fn scalar_from_wide(&self, bytes: &[u8]) -> [u32; 8] {
-        let scalars = &self.curve.scalars;
+        let scalars = &self.scalars;
         let half = |bytes: &[u8]| {
             let mut limbs = [0u32; 8];
             montgomery::limbs_from_be(&reversed(bytes), &mut limbs);
@@ -286,7 +245,7 @@ impl Edwards25519 {
     }
 }
 
-fn is_odd(field: &super::field::Field<8>, a: &Element<8>) -> bool {
+fn is_odd(field: &Field<8>, a: &Element<8>) -> bool {
     field.to_be_bytes(a, 32)[31] & 1 == 1
 }
 
@@ -299,16 +258,13 @@ mod tests {
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
     use curve25519_dalek::{EdwardsPoint, Scalar};
 
+    use super::super::table::Group;
     use super::*;
 
     fn small(value: u32) -> Element<8> {
         let mut plain = [0u32; 8];
         plain[0] = value;
-        edwards25519()
-            .curve
-            .arithmetic
-            .field
-            .montgomery_form(&plain)
+        plain
     }
 
     /// Points of the prime-order subgroup and of every coset: `k B + T`.
@@ -321,25 +277,36 @@ mod tests {
             .collect()
     }
 
+    /// The point an encoding names, as the group's sum form (through an entry).
+    fn lifted(constants: &Edwards25519, point: &EdwardsPoint) -> Extended {
+        let ((x, y), canonical) = constants
+            .decode(&point.compress().to_bytes())
+            .expect("a point");
+        assert!(canonical);
+        constants.group.lift(&constants.group.entry(&x, &y))
+    }
+
     #[test]
     fn constants_are_what_they_claim() {
         let constants = edwards25519();
-        let field = &constants.curve.arithmetic.field;
-        let square = |a: &Element<8>| field.square(a);
-        assert_eq!(square(&constants.c), field.negate(&small(486_664)));
+        let field = &constants.group.field;
         assert_eq!(
-            square(&constants.sqrt_minus_one),
+            field.square(&constants.sqrt_minus_one),
             field.negate(&field.one())
         );
         assert_eq!(
             field.mul(&constants.d, &small(121_666)),
             field.negate(&small(121_665))
         );
-        assert_eq!(
-            field.mul(&constants.a_third, &small(3)),
-            small(486_662),
-            "A/3"
-        );
+        let mut order = [0u8; 32];
+        order.copy_from_slice(&reversed(&montgomery::be_from_limbs(
+            constants.scalars.modulus(),
+            32,
+        )));
+        // dalek reduces it to zero, and it is below 2^253 < 2L: it is L.
+        assert_eq!(Scalar::from_bytes_mod_order(order), Scalar::ZERO);
+        assert_ne!(order, [0; 32]);
+        assert_eq!(order[31], 0x10);
     }
 
     #[test]
@@ -355,64 +322,80 @@ mod tests {
     }
 
     #[test]
-    fn the_base_point_maps_to_the_generator() {
+    fn the_base_point_is_curve25519_dalek_s() {
         let constants = edwards25519();
-        let key = constants
-            .prepare(ED25519_BASEPOINT_POINT.compress().as_bytes())
-            .expect("B is a valid key");
-        let arithmetic = &constants.curve.arithmetic;
+        let encoding = ED25519_BASEPOINT_POINT.compress().to_bytes();
+        let ((x, y), _) = constants.decode(&encoding).expect("B is a point");
+        assert_eq!(constants.group.entry(&x, &y), *constants.base.generator());
+        let generator = constants.group.lift(constants.base.generator());
+        assert_eq!(constants.encode(&generator), encoding);
+        // The key kept for B is -B.
+        let key = constants.prepare(&encoding).expect("B is a valid key");
         assert_eq!(
-            arithmetic.negate(&key.point),
-            constants.curve.generator_point,
-            "the key is kept negated"
-        );
-        let generator = arithmetic.jacobian(&constants.curve.generator_point);
-        assert_eq!(
-            constants.encode(&generator),
-            Some(ED25519_BASEPOINT_POINT.compress().to_bytes())
+            key.point,
+            constants.group.negate(constants.base.generator())
         );
     }
 
     #[test]
-    fn points_of_every_coset_round_trip_and_lie_on_the_curve() {
+    fn the_group_law_matches_curve25519_dalek_on_every_coset() {
         let constants = edwards25519();
-        let arithmetic = &constants.curve.arithmetic;
-        for point in sample_points() {
-            let encoding = point.compress().to_bytes();
-            let (edwards, canonical) = constants.decode(&encoding).expect("a point");
-            assert!(canonical);
-            let weierstrass = constants.to_weierstrass(&edwards);
+        let group = &constants.group;
+        let points = sample_points();
+        let encode = |point: &Extended| constants.encode(point);
+        for pair in points.windows(2) {
+            let (p, q) = (&pair[0], &pair[1]);
+            let (lifted_p, lifted_q) = (lifted(constants, p), lifted(constants, q));
+            assert_eq!(encode(&lifted_p), p.compress().to_bytes());
             assert_eq!(
-                arithmetic.field.square(&weierstrass.y),
-                constants.curve.right_hand_side(&weierstrass.x),
-                "the image is on Wei25519"
-            );
-            // Through Jacobian coordinates with Z != 1, as sums come out.
-            let doubled = arithmetic.double(&arithmetic.jacobian(&weierstrass));
-            assert_eq!(
-                constants.encode(&doubled),
-                Some((point + point).compress().to_bytes())
+                encode(&group.double(&lifted_p)),
+                (p + p).compress().to_bytes()
             );
             assert_eq!(
-                constants.encode(&arithmetic.jacobian(&weierstrass)),
-                Some(encoding)
+                encode(&group.add(&lifted_p, &lifted_q)),
+                (p + q).compress().to_bytes()
+            );
+            // Sums of a point in sum form (Z != 1 after a doubling) and an entry.
+            let ((x, y), _) = constants.decode(&q.compress().to_bytes()).unwrap();
+            let q_entry = group.entry(&x, &y);
+            let doubled = group.double(&lifted_p);
+            assert_eq!(
+                encode(&group.add_entry(&doubled, &q_entry, false)),
+                (p + p + q).compress().to_bytes()
+            );
+            assert_eq!(
+                encode(&group.add_entry(&doubled, &q_entry, true)),
+                (p + p - q).compress().to_bytes()
+            );
+            // The complete formulas need no special case for P + P and P - P.
+            assert_eq!(
+                encode(&group.add_entry(&lifted_q, &q_entry, false)),
+                (q + q).compress().to_bytes()
+            );
+            assert_eq!(
+                encode(&group.add_entry(&lifted_q, &q_entry, true)),
+                EdwardsPoint::default().compress().to_bytes()
+            );
+            let entries = group
+                .to_entries(&[doubled, lifted_q])
+                .expect("points have entries");
+            assert_eq!(
+                encode(&group.lift(&entries[0])),
+                (p + p).compress().to_bytes()
+            );
+            assert_eq!(entries[1], q_entry);
+        }
+        // The small-order points too, and the identity.
+        for torsion in EIGHT_TORSION {
+            let point = lifted(constants, &torsion);
+            assert_eq!(
+                encode(&group.double(&point)),
+                (torsion + torsion).compress().to_bytes()
             );
         }
-        // The small-order points have no Weierstrass image here but do have encodings.
-        let arithmetic = &constants.curve.arithmetic;
         assert_eq!(
-            constants.encode(&Jacobian::IDENTITY),
-            Some(EdwardsPoint::default().compress().to_bytes())
-        );
-        let order_four = constants
-            .decode(&EIGHT_TORSION[2].compress().to_bytes())
-            .expect("a point")
-            .0;
-        let order_two =
-            arithmetic.double(&arithmetic.jacobian(&constants.to_weierstrass(&order_four)));
-        assert_eq!(
-            constants.encode(&order_two),
-            Some(EIGHT_TORSION[4].compress().to_bytes())
+            encode(&group.identity()),
+            EdwardsPoint::default().compress().to_bytes()
         );
     }
 

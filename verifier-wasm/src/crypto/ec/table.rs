@@ -1,65 +1,76 @@
 //! Fixed-base tables: for a point `P`, every `j * 2^(w*i) * P` with `1 <= j <= 2^(w-1)`,
-//! affine. A scalar written in signed base-`2^w` digits then costs one mixed addition per
-//! non-zero digit and no doublings, so `u1*G + u2*Q` is about `2 * bits / w` additions
-//! into one accumulator. The generator's table is built once per curve; a public key's
-//! once per parsed key, the first time it verifies.
+//! in the group's entry form (affine). A scalar written in signed base-`2^w` digits then
+//! costs one mixed addition per non-zero digit and no doublings, so `u1*G + u2*Q` is about
+//! `2 * bits / w` additions into one accumulator. The generator's table is built once per
+//! curve; a public key's once per parsed key, the first time it verifies. The same tables
+//! serve both curve forms here: short Weierstrass for ECDSA, twisted Edwards for Ed25519.
 
-use super::point::{Affine, Arithmetic, Jacobian};
+/// The group operations a table needs: sums in a projective form, table entries in an
+/// affine form that makes mixed additions cheap.
+pub trait Group: core::fmt::Debug {
+    type Point: Copy;
+    type Entry: Copy + core::fmt::Debug;
+    fn identity(&self) -> Self::Point;
+    fn lift(&self, entry: &Self::Entry) -> Self::Point;
+    fn double(&self, point: &Self::Point) -> Self::Point;
+    fn add(&self, p: &Self::Point, q: &Self::Point) -> Self::Point;
+    /// `p + entry`, or `p - entry` when `negative`.
+    fn add_entry(&self, p: &Self::Point, entry: &Self::Entry, negative: bool) -> Self::Point;
+    /// The entries of many points with one field inversion; `None` if one of them has no
+    /// entry (the identity, on the Weierstrass form).
+    fn to_entries(&self, points: &[Self::Point]) -> Option<Vec<Self::Entry>>;
+}
 
 #[derive(Debug)]
-pub struct Table<const N: usize> {
+pub struct Table<G: Group> {
     window_bits: usize,
     windows: usize,
     /// Window `i`, multiple `j` at `i * 2^(w-1) + j - 1`.
-    points: Vec<Affine<N>>,
+    points: Vec<G::Entry>,
 }
 
-impl<const N: usize> Table<N> {
-    /// The table of `base` for scalars of up to `scalar_bits` bits; `None` when `base` is
-    /// the identity or has a small order (never for a validated point on our curves).
+impl<G: Group> Table<G> {
+    /// The table of `base` for scalars of up to `scalar_bits` bits; `None` when a multiple
+    /// has no entry (never for a validated point of large order).
     pub fn new(
-        arithmetic: &Arithmetic<N>,
-        base: &Affine<N>,
+        group: &G,
+        base: &G::Entry,
         scalar_bits: usize,
         window_bits: usize,
-    ) -> Option<Table<N>> {
+    ) -> Option<Table<G>> {
         let windows = windows_for(scalar_bits, window_bits);
-        Table::with_windows(arithmetic, base, windows, window_bits)
+        Table::with_windows(group, base, windows, window_bits)
     }
 
     /// A table of one window: the multiples `1..=2^(w-1)` of `base`, for
     /// [`double_scalar_mul`].
-    pub fn small(
-        arithmetic: &Arithmetic<N>,
-        base: &Affine<N>,
-        window_bits: usize,
-    ) -> Option<Table<N>> {
-        Table::with_windows(arithmetic, base, 1, window_bits)
+    pub fn small(group: &G, base: &G::Entry, window_bits: usize) -> Option<Table<G>> {
+        Table::with_windows(group, base, 1, window_bits)
     }
 
     fn with_windows(
-        arithmetic: &Arithmetic<N>,
-        base: &Affine<N>,
+        group: &G,
+        base: &G::Entry,
         windows: usize,
         window_bits: usize,
-    ) -> Option<Table<N>> {
+    ) -> Option<Table<G>> {
         debug_assert!((2..=8).contains(&window_bits));
         let half = 1usize << (window_bits - 1);
         let mut points = Vec::with_capacity(windows * half);
-        let mut window_base = arithmetic.jacobian(base);
+        let mut window_base = group.lift(base);
         for _ in 0..windows {
             let mut multiple = window_base;
             points.push(multiple);
-            multiple = arithmetic.double(&window_base);
+            multiple = group.double(&window_base);
             points.push(multiple);
             for _ in 3..=half {
-                multiple = arithmetic.add(&multiple, &window_base);
+                multiple = group.add(&multiple, &window_base);
                 points.push(multiple);
             }
             // 2^w * base = 2 * (2^(w-1) * base), the last multiple pushed.
-            window_base = arithmetic.double(&multiple);
+            window_base = group.double(&multiple);
         }
-        let points = arithmetic.to_affine_batch(&points)?;
+        let points = group.to_entries(&points)?;
         Some(Table {
             window_bits,
             windows,
@@ -68,39 +79,29 @@ impl<const N: usize> Table<N> {
     }
 
     /// `acc + k * P` for a plain scalar `k` below `2^scalar_bits`.
-    pub fn add_multiple(
+    pub fn add_multiple<const N: usize>(
         &self,
-        arithmetic: &Arithmetic<N>,
-        mut acc: Jacobian<N>,
+        group: &G,
+        mut acc: G::Point,
         scalar: &[u32; N],
-    ) -> Jacobian<N> {
+    ) -> G::Point {
         for (window, digit) in signed_digits(scalar, self.window_bits, self.windows)
             .into_iter()
             .enumerate()
         {
-            acc = self.add_digit(arithmetic, acc, window, digit);
+            acc = self.add_digit(group, acc, window, digit);
         }
         acc
     }
 
     /// `acc + digit * 2^(w*window) * P` for `|digit| <= 2^(w-1)`.
-    fn add_digit(
-        &self,
-        arithmetic: &Arithmetic<N>,
-        acc: Jacobian<N>,
-        window: usize,
-        digit: i32,
-    ) -> Jacobian<N> {
+    fn add_digit(&self, group: &G, acc: G::Point, window: usize, digit: i32) -> G::Point {
         if digit == 0 {
             return acc;
         }
         let half = 1usize << (self.window_bits - 1);
-        let point = &self.points[window * half + digit.unsigned_abs() as usize - 1];
-        if digit > 0 {
-            arithmetic.add_affine(&acc, point)
-        } else {
-            arithmetic.add_affine(&acc, &arithmetic.negate(point))
-        }
+        let entry = &self.points[window * half + digit.unsigned_abs() as usize - 1];
+        group.add_entry(&acc, entry, digit < 0)
     }
 }
 
@@ -108,24 +109,24 @@ impl<const N: usize> Table<N> {
 /// Shamir's trick: one shared chain of doublings, `w` per digit, and at most two
 /// additions per digit. The path for a key's first verifications, before its own
 /// fixed-base table pays for itself.
-pub fn double_scalar_mul<const N: usize>(
-    arithmetic: &Arithmetic<N>,
-    (p, a): (&Table<N>, &[u32; N]),
-    (q, b): (&Table<N>, &[u32; N]),
+pub fn double_scalar_mul<G: Group, const N: usize>(
+    group: &G,
+    (p, a): (&Table<G>, &[u32; N]),
+    (q, b): (&Table<G>, &[u32; N]),
     scalar_bits: usize,
-) -> Jacobian<N> {
+) -> G::Point {
     debug_assert_eq!(p.window_bits, q.window_bits);
     let window_bits = p.window_bits;
     let windows = windows_for(scalar_bits, window_bits);
     let a_digits = signed_digits(a, window_bits, windows);
     let b_digits = signed_digits(b, window_bits, windows);
-    let mut acc = Jacobian::IDENTITY;
+    let mut acc = group.identity();
     for window in (0..windows).rev() {
         for _ in 0..window_bits {
-            acc = arithmetic.double(&acc);
+            acc = group.double(&acc);
         }
-        acc = p.add_digit(arithmetic, acc, 0, a_digits[window]);
-        acc = q.add_digit(arithmetic, acc, 0, b_digits[window]);
+        acc = p.add_digit(group, acc, 0, a_digits[window]);
+        acc = q.add_digit(group, acc, 0, b_digits[window]);
     }
     acc
 }

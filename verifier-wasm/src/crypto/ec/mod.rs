@@ -1,5 +1,7 @@
-//! ECDSA verification on P-256, P-384, P-521 and secp256k1, and Ed25519's on the
-//! Weierstrass form of its curve ([`ed25519`]), variable-time and written for wasm32.
+//! Elliptic-curve verification, variable-time and written for wasm32: ECDSA on P-256,
+//! P-384, P-521 and secp256k1, short Weierstrass curves (`curves`, `point`), and Ed25519
+//! on its twisted Edwards curve ([`ed25519`], `edwards`). Both compute `u1*G + u2*Q` on
+//! the same fixed-base tables (`table`, `fixed_base`) over the same field code (`field`).
 //!
 //! Why by hand: every input of a signature check is public, so the constant-time
 //! arithmetic of the RustCrypto curve crates buys nothing here, and their 64-bit limbs
@@ -13,47 +15,33 @@
 // Shared by ECDSA and Ed25519: a build with only one of them leaves some of it unused.
 #![cfg_attr(not(all(feature = "ecdsa", feature = "eddsa")), allow(dead_code))]
 
+#[cfg(feature = "ecdsa")]
 mod curves;
 #[cfg(feature = "eddsa")]
 mod ed25519;
+#[cfg(feature = "eddsa")]
+mod edwards;
 mod field;
+mod fixed_base;
+#[cfg(feature = "ecdsa")]
 mod point;
 mod table;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
-
-pub use curves::Curve;
-use curves::SMALL_WINDOW_BITS;
 #[cfg(feature = "ecdsa")]
-pub use curves::{p256, p384, p521, secp256k1};
+pub use curves::{Curve, p256, p384, p521, secp256k1};
 #[cfg(feature = "eddsa")]
-pub use ed25519::{KeyRejection, edwards25519};
-use point::{Affine, Jacobian};
-use table::{Table, double_scalar_mul};
+pub use ed25519::{Ed25519Point, KeyRejection, edwards25519};
+#[cfg(feature = "ecdsa")]
+use fixed_base::PublicPoint;
+#[cfg(feature = "ecdsa")]
+use point::{Arithmetic, Jacobian};
 
+#[cfg(feature = "ecdsa")]
 use super::montgomery;
 
-/// Verifications with a key before it gets its own fixed-base table: building one costs
-/// about as much as twenty verifications (measured in Node: 4 ms for P-256, 8 for P-384,
-/// 12 for P-521), so a key used once or twice never pays for it.
-const TABLE_AFTER_USES: u32 = 2;
-
-/// A validated public point on one curve; a key in use gets a fixed-base table.
-#[derive(Clone, Debug)]
-pub struct PreparedKey<const N: usize> {
-    point: Affine<N>,
-    /// Shared by clones of the key, so a cached key builds its table once.
-    usage: Arc<KeyUsage<N>>,
-}
-
-/// How often a key has verified, and its table once built (`None` inside: no table can be
-/// built, which never happens for a validated point).
-#[derive(Debug, Default)]
-struct KeyUsage<const N: usize> {
-    verifications: AtomicU32,
-    table: OnceLock<Option<Table<N>>>,
-}
+/// A validated public point on one of the ECDSA curves.
+#[cfg(feature = "ecdsa")]
+pub type PreparedKey<const N: usize> = PublicPoint<Arithmetic<N>>;
 
 #[cfg(feature = "ecdsa")]
 impl<const N: usize> PreparedKey<N> {
@@ -68,10 +56,7 @@ impl<const N: usize> Curve<N> {
     /// A public key from its SEC1 encoding; `None` unless it is a point of the group
     /// other than the identity (see [`Curve::decode_point`]).
     pub fn prepare(&self, sec1: &[u8]) -> Option<PreparedKey<N>> {
-        Some(PreparedKey {
-            point: self.decode_point(sec1)?,
-            usage: Arc::default(),
-        })
+        Some(PublicPoint::new(self.decode_point(sec1)?))
     }
 
     /// ECDSA verification (SEC 1 4.1.4) of a JOSE `r || s` signature over a message
@@ -89,7 +74,10 @@ impl<const N: usize> Curve<N> {
         let s_inverse = scalars.invert(&scalars.montgomery_form(&s));
         let u1 = scalars.mul(&self.digest_scalar(digest), &s_inverse);
         let u2 = scalars.mul(&r, &s_inverse);
-        let Some(sum) = self.linear_combination(key, &u1, &u2) else {
+        let Some(sum) = self
+            .base
+            .linear_combination(&self.arithmetic, key, &u1, &u2)
+        else {
             return false;
         };
         self.x_matches(&sum, &r)
@@ -133,40 +121,5 @@ impl<const N: usize> Curve<N> {
             && self
                 .arithmetic
                 .has_affine_x(sum, &field.montgomery_form(&r_plus_n))
-    }
-}
-
-impl<const N: usize> Curve<N> {
-    /// `u1*G + u2*Q`: from fixed-base tables once the key is in use, else by Shamir's
-    /// trick with small per-call tables. `None` only for a point without a table.
-    fn linear_combination(
-        &self,
-        key: &PreparedKey<N>,
-        u1: &[u32; N],
-        u2: &[u32; N],
-    ) -> Option<Jacobian<N>> {
-        let arithmetic = &self.arithmetic;
-        let earlier = key.usage.verifications.fetch_add(1, Ordering::Relaxed);
-        if earlier < TABLE_AFTER_USES && key.usage.table.get().is_none() {
-            let key_small = Table::small(arithmetic, &key.point, SMALL_WINDOW_BITS)?;
-            return Some(double_scalar_mul(
-                arithmetic,
-                (&self.generator_small, u1),
-                (&key_small, u2),
-                self.order_bits,
-            ));
-        }
-        let key_table = key.usage.table.get_or_init(|| {
-            Table::new(
-                arithmetic,
-                &key.point,
-                self.order_bits,
-                self.key_window_bits,
-            )
-        });
-        let sum = self
-            .generator_table()
-            .add_multiple(arithmetic, Jacobian::IDENTITY, u1);
-        Some(key_table.as_ref()?.add_multiple(arithmetic, sum, u2))
     }
 }

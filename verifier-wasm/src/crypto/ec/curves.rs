@@ -1,13 +1,12 @@
-//! The four ECDSA curves of JOSE (SEC 2, FIPS 186-5) and Wei25519, the short Weierstrass
-//! form of Ed25519's curve (RFC 7748, draft-ietf-lwig-curve-representations): their
-//! primes, orders and generators, each set up once per process with its generator table.
+//! The four ECDSA curves of JOSE: their primes, orders and generators (SEC 2, FIPS 186-5),
+//! each set up once per process with its generator table.
 
 use std::sync::OnceLock;
 
 use super::super::montgomery;
-use super::field::{Element, Field};
+use super::field::{Element, Field, hex_bytes};
+use super::fixed_base::FixedBase;
 use super::point::{Affine, Arithmetic, CoefficientA};
-use super::table::Table;
 
 /// A curve ready for verification: coordinate arithmetic, scalar field, generator table.
 #[derive(Debug)]
@@ -22,14 +21,8 @@ pub struct Curve<const N: usize> {
     pub order_bits: usize,
     /// Bytes of `r` and of `s` in a JOSE signature.
     pub scalar_len: usize,
-    /// Window bits of a public key's table (a key's table is built per key, so smaller).
-    pub key_window_bits: usize,
-    pub(super) generator_point: Affine<N>,
-    generator_window_bits: usize,
-    /// The generator's multiples for [`super::table::double_scalar_mul`].
-    pub generator_small: Table<N>,
-    /// The generator's fixed-base table, built when the first key gets its own.
-    generator: OnceLock<Table<N>>,
+    /// The generator and the tables of `u1*G + u2*Q`.
+    pub base: FixedBase<Arithmetic<N>>,
 }
 
 struct Parameters {
@@ -49,20 +42,12 @@ struct Parameters {
     key_window_bits: usize,
 }
 
-/// How a curve's coordinate field multiplies (see [`Field::with_plain_mul`]).
-enum FieldProduct<const N: usize> {
-    Montgomery(fn(&Element<N>, &Element<N>) -> Element<N>),
-    Plain(fn(&Element<N>, &Element<N>) -> Element<N>),
-}
-
 /// A curve's `a`, as written in its parameters.
 enum Coefficient {
     MinusThree,
     Zero,
-    Hex(&'static str),
 }
 
-#[cfg(feature = "ecdsa")]
 const P256: Parameters = Parameters {
     prime: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
     b: "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
@@ -74,7 +59,6 @@ const P256: Parameters = Parameters {
     key_window_bits: 6,
 };
 
-#[cfg(feature = "ecdsa")]
 const P384: Parameters = Parameters {
     prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe\
             ffffffff0000000000000000ffffffff",
@@ -91,7 +75,6 @@ const P384: Parameters = Parameters {
     key_window_bits: 5,
 };
 
-#[cfg(feature = "ecdsa")]
 const P521: Parameters = Parameters {
     prime: "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\
             ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
@@ -108,7 +91,6 @@ const P521: Parameters = Parameters {
     key_window_bits: 5,
 };
 
-#[cfg(feature = "ecdsa")]
 const SECP256K1: Parameters = Parameters {
     prime: "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
     b: "07",
@@ -120,49 +102,24 @@ const SECP256K1: Parameters = Parameters {
     key_window_bits: 6,
 };
 
-/// Curve25519 as `y^2 = x^3 + ax + b`, with `x = u + A/3` for its Montgomery `u` and
-/// `y` its `v`; order and generator are those of Ed25519's prime-order subgroup (the
-/// image of its base point, see `super::ed25519`).
-#[cfg(feature = "eddsa")]
-const WEI25519: Parameters = Parameters {
-    prime: "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed",
-    b: "7b425ed097b425ed097b425ed097b425ed097b425ed097b4260b5e9c7710c864",
-    order: "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed",
-    generator_x: "2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad245a",
-    generator_y: "5f51e65e475f794b1fe122d388b72eb36dc2b28192839e4dd6163a5d81312c14",
-    a: Coefficient::Hex("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa984914a144"),
-    generator_window_bits: 7,
-    key_window_bits: 6,
-};
-
-#[cfg(feature = "ecdsa")]
 pub fn p256() -> &'static Curve<8> {
     static CURVE: OnceLock<Curve<8>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P256, FieldProduct::Montgomery(p256_mul)))
+    CURVE.get_or_init(|| Curve::new(&P256, p256_mul))
 }
 
-#[cfg(feature = "ecdsa")]
 pub fn p384() -> &'static Curve<12> {
     static CURVE: OnceLock<Curve<12>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P384, FieldProduct::Montgomery(p384_mul)))
+    CURVE.get_or_init(|| Curve::new(&P384, p384_mul))
 }
 
-#[cfg(feature = "ecdsa")]
 pub fn p521() -> &'static Curve<17> {
     static CURVE: OnceLock<Curve<17>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P521, FieldProduct::Montgomery(p521_mul)))
+    CURVE.get_or_init(|| Curve::new(&P521, p521_mul))
 }
 
-#[cfg(feature = "ecdsa")]
 pub fn secp256k1() -> &'static Curve<8> {
     static CURVE: OnceLock<Curve<8>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&SECP256K1, FieldProduct::Montgomery(secp256k1_mul)))
-}
-
-#[cfg(feature = "eddsa")]
-pub fn wei25519() -> &'static Curve<8> {
-    static CURVE: OnceLock<Curve<8>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&WEI25519, FieldProduct::Plain(p25519_mul)))
+    CURVE.get_or_init(|| Curve::new(&SECP256K1, secp256k1_mul))
 }
 
 /// The Montgomery product compiled for one prime: with its limbs known to the compiler,
@@ -170,7 +127,6 @@ pub fn wei25519() -> &'static Curve<8> {
 /// those by 0xffffffff become a shift and a subtraction (ES256 12-14% faster in Node).
 /// The limbs are written out again here, least significant first; a test checks each
 /// product against the generic one with the prime parsed from the parameters.
-#[cfg(feature = "ecdsa")]
 macro_rules! prime_mul {
     ($name:ident, $limbs:literal, $prime:expr) => {
         fn $name(a: &Element<$limbs>, b: &Element<$limbs>) -> Element<$limbs> {
@@ -182,96 +138,32 @@ macro_rules! prime_mul {
 }
 
 const ONES: u32 = 0xffff_ffff;
-#[cfg(feature = "ecdsa")]
 prime_mul!(p256_mul, 8, [ONES, ONES, ONES, 0, 0, 0, 1, ONES]);
-#[cfg(feature = "ecdsa")]
 prime_mul!(p384_mul, 12, {
     let mut limbs = [ONES; 12];
     (limbs[1], limbs[2], limbs[4]) = (0, 0, 0xffff_fffe);
     limbs
 });
-#[cfg(feature = "ecdsa")]
 prime_mul!(p521_mul, 17, {
     let mut limbs = [ONES; 17];
     limbs[16] = 0x1ff;
     limbs
 });
-#[cfg(feature = "ecdsa")]
 prime_mul!(secp256k1_mul, 8, {
     let mut limbs = [ONES; 8];
     (limbs[0], limbs[1]) = (0xffff_fc2f, 0xffff_fffe);
     limbs
 });
-/// `a * b mod p` for `p = 2^255 - 19`, fully reduced, for `a, b < p`: the schoolbook
-/// product, then `2^256 = 38 (mod p)` folds its high half into the low one, with no
-/// Montgomery reduction (EdDSA 17% faster in Node than with this prime's Montgomery
-/// product; a test checks the two agree).
-#[cfg(feature = "eddsa")]
-fn p25519_mul(a: &Element<8>, b: &Element<8>) -> Element<8> {
-    let mut product = [0u32; 16];
-    for (i, &a_i) in a.iter().enumerate() {
-        let a_i = u64::from(a_i);
-        let mut carry = 0u64;
-        for (j, &b_j) in b.iter().enumerate() {
-            let sum = u64::from(product[i + j]) + a_i * u64::from(b_j) + carry;
-            product[i + j] = sum as u32;
-            carry = sum >> 32;
-        }
-        product[i + 8] = carry as u32;
-    }
-    let (low, high) = product.split_at(8);
-    let mut result = [0u32; 8];
-    let mut carry = 0u64;
-    for index in 0..8 {
-        let sum = u64::from(low[index]) + 38 * u64::from(high[index]) + carry;
-        result[index] = sum as u32;
-        carry = sum >> 32;
-    }
-    // carry * 2^256 = 38 * carry, and bit 255 is worth 19: what is left is below 2^255
-    // plus a little, so one subtraction of p at most finishes the reduction.
-    let folded = 38 * carry + 19 * u64::from(result[7] >> 31);
-    result[7] &= 0x7fff_ffff;
-    add_small(&mut result, folded);
-    let top = result[7] >> 31;
-    result[7] &= 0x7fff_ffff;
-    add_small(&mut result, 19 * u64::from(top));
-    if !montgomery::less_than(&result, &P25519) {
-        montgomery::subtract(&mut result, &P25519);
-    }
-    result
-}
-
-#[cfg(feature = "eddsa")]
-const P25519: [u32; 8] = {
-    let mut limbs = [ONES; 8];
-    (limbs[0], limbs[7]) = (0xffff_ffed, 0x7fff_ffff);
-    limbs
-};
-
-/// `value += small` over the limbs; `value + small` must fit.
-#[cfg(feature = "eddsa")]
-fn add_small(value: &mut [u32; 8], small: u64) {
-    let mut carry = small;
-    for limb in value.iter_mut() {
-        if carry == 0 {
-            break;
-        }
-        let sum = u64::from(*limb) + carry;
-        *limb = sum as u32;
-        carry = sum >> 32;
-    }
-}
-
 impl<const N: usize> Curve<N> {
-    /// `field_mul` is the product compiled for `parameters.prime`.
-    fn new(parameters: &Parameters, field_mul: FieldProduct<N>) -> Curve<N> {
+    /// `field_mul` is the Montgomery product compiled for `parameters.prime`.
+    fn new(
+        parameters: &Parameters,
+        field_mul: fn(&Element<N>, &Element<N>) -> Element<N>,
+    ) -> Curve<N> {
         let order_bytes = hex_bytes(parameters.order);
         let prime = limbs::<N>(&hex_bytes(parameters.prime));
         let field_len = (32 * N - prime[N - 1].leading_zeros() as usize).div_ceil(8);
-        let field = match field_mul {
-            FieldProduct::Montgomery(product) => Field::new(prime).with_special_mul(product),
-            FieldProduct::Plain(product) => Field::new(prime).with_plain_mul(product),
-        };
+        let field = Field::new(prime).with_special_mul(field_mul);
         let b = field
             .element(&hex_bytes(parameters.b))
             .expect("b is below the prime");
@@ -288,15 +180,14 @@ impl<const N: usize> Curve<N> {
         let a = match parameters.a {
             Coefficient::MinusThree => CoefficientA::MinusThree,
             Coefficient::Zero => CoefficientA::Zero,
-            Coefficient::Hex(hex) => CoefficientA::Other(
-                field
-                    .element(&hex_bytes(hex))
-                    .expect("a is below the prime"),
-            ),
         };
         let arithmetic = Arithmetic { field, a };
-        let generator_small = Table::small(&arithmetic, &generator, SMALL_WINDOW_BITS)
-            .expect("the generator has prime order");
+        let base = FixedBase::new(
+            &arithmetic,
+            generator,
+            order_bits,
+            (parameters.generator_window_bits, parameters.key_window_bits),
+        );
         Curve {
             arithmetic,
             b,
@@ -304,18 +195,13 @@ impl<const N: usize> Curve<N> {
             scalars: Field::new(order),
             order_bits,
             scalar_len: order_bits.div_ceil(8),
-            key_window_bits: parameters.key_window_bits,
-            generator_point: generator,
-            generator_window_bits: parameters.generator_window_bits,
-            generator_small,
-            generator: OnceLock::new(),
+            base,
         }
     }
 
     /// A SEC1 point (uncompressed `04 x y` or compressed `02/03 x`) on the curve; `None`
     /// for any other encoding, a coordinate not below the prime, or a point off the
     /// curve (every curve here has cofactor 1, so on the curve means in the group).
-    #[cfg(feature = "ecdsa")]
     pub fn decode_point(&self, sec1: &[u8]) -> Option<Affine<N>> {
         let field = &self.arithmetic.field;
         let len = self.field_len;
@@ -347,7 +233,6 @@ impl<const N: usize> Curve<N> {
     }
 
     /// `(x, y)` big-endian, each [`Self::field_len`] bytes.
-    #[cfg(feature = "ecdsa")]
     pub fn encode_coordinates(&self, point: &Affine<N>) -> (Vec<u8>, Vec<u8>) {
         let field = &self.arithmetic.field;
         (
@@ -357,7 +242,7 @@ impl<const N: usize> Curve<N> {
     }
 
     /// `x^3 + ax + b`.
-    pub(super) fn right_hand_side(&self, x: &Element<N>) -> Element<N> {
+    fn right_hand_side(&self, x: &Element<N>) -> Element<N> {
         let field = &self.arithmetic.field;
         let cube = field.mul(&field.square(x), x);
         let with_b = field.add(&cube, &self.b);
@@ -367,47 +252,14 @@ impl<const N: usize> Curve<N> {
                 let three_x = field.add(&field.double(x), x);
                 field.sub(&with_b, &three_x)
             }
-            CoefficientA::Other(a) => field.add(&with_b, &field.mul(&a, x)),
         }
     }
-
-    /// The generator's fixed-base table, built on first use (a few milliseconds).
-    pub fn generator_table(&self) -> &Table<N> {
-        self.generator.get_or_init(|| {
-            Table::new(
-                &self.arithmetic,
-                &self.generator_point,
-                self.order_bits,
-                self.generator_window_bits,
-            )
-            .expect("the generator has prime order")
-        })
-    }
 }
-
-/// Window bits of the one-window tables of [`super::table::double_scalar_mul`].
-pub const SMALL_WINDOW_BITS: usize = 5;
 
 fn limbs<const N: usize>(bytes: &[u8]) -> [u32; N] {
     let mut limbs = [0u32; N];
     assert!(montgomery::limbs_from_be(bytes, &mut limbs));
     limbs
-}
-
-pub(super) fn hex_bytes(hex: &str) -> Vec<u8> {
-    let digits: Vec<u8> = hex
-        .bytes()
-        .filter(|byte| !byte.is_ascii_whitespace())
-        .map(|byte| match byte {
-            b'0'..=b'9' => byte - b'0',
-            b'a'..=b'f' => byte - b'a' + 10,
-            _ => unreachable!("curve constants are lowercase hex"),
-        })
-        .collect();
-    digits
-        .chunks(2)
-        .map(|pair| pair[0] << 4 | pair[1])
-        .collect()
 }
 
 #[cfg(test)]
@@ -432,7 +284,7 @@ mod tests {
             one[0] = 1;
             one
         };
-        let g = curve.generator_table().add_multiple(
+        let g = curve.base.generator_table(&curve.arithmetic).add_multiple(
             &curve.arithmetic,
             super::super::point::Jacobian::IDENTITY,
             &one,
@@ -481,51 +333,6 @@ mod tests {
         check(&P384, p384_mul);
         check(&P521, p521_mul);
         check(&SECP256K1, secp256k1_mul);
-    }
-
-    #[test]
-    fn the_plain_25519_product_matches_montgomery_products() {
-        // a * b = MontMul(MontMul(a, b), R^2) with the prime parsed from the parameters,
-        // on values across the range and at its ends, where the folds carry furthest.
-        let prime = limbs::<8>(&hex_bytes(WEI25519.prime));
-        assert_eq!(prime, P25519);
-        let n0_inverse = montgomery::negated_inverse_mod_2_32(prime[0]);
-        let r_squared: [u32; 8] = montgomery::r_squared(&prime).try_into().unwrap();
-        let p_minus = |k: u32| {
-            let mut value = prime;
-            montgomery::subtract(&mut value, &[k, 0, 0, 0, 0, 0, 0, 0]);
-            value
-        };
-        let mut values = vec![
-            [0u32; 8],
-            [1, 0, 0, 0, 0, 0, 0, 0],
-            p_minus(1),
-            p_minus(19),
-            p_minus(38),
-        ];
-        values.push([ONES, ONES, ONES, ONES, ONES, ONES, ONES, 0x7fff_fffe]);
-        values.push([0, 0, 0, 0, 0, 0, 0, 0x4000_0000]);
-        for seed in 1..150u32 {
-            let mut value: [u32; 8] = core::array::from_fn(|i| {
-                seed.wrapping_mul(0x9e37_79b9)
-                    .rotate_left(i as u32 * 5 + seed)
-            });
-            value[7] &= 0x7fff_ffff;
-            if montgomery::less_than(&value, &prime) {
-                values.push(value);
-            }
-        }
-        for a in &values {
-            for b in values.iter().step_by(7) {
-                let expected = montgomery::mul_fixed(
-                    &prime,
-                    n0_inverse,
-                    &montgomery::mul_fixed(&prime, n0_inverse, a, b),
-                    &r_squared,
-                );
-                assert_eq!(p25519_mul(a, b), expected, "{a:x?} * {b:x?}");
-            }
-        }
     }
 
     /// The crates' orders and generators, big-endian / uncompressed SEC1.
