@@ -170,9 +170,10 @@ impl Edwards25519 {
             .is_some_and(|sum| self.encode(&sum) == r)
     }
 
-    /// The point `(x, y)` an encoding names, and whether the encoding is canonical; `None` if no point has that `y` (RFC 8032 section 5.1.3,
-    /// with `y` reduced modulo `p` as curve25519-dalek does, so that the non-canonical
-    /// spellings of a point are told apart from non-points).
+    /// The point `(x, y)` an encoding names, and whether the encoding is canonical; `None`
+    /// if no point has that `y` (RFC 8032 section 5.1.3, with `y` reduced modulo `p` as
+    /// curve25519-dalek does, so that the non-canonical spellings of a point are told
+    /// apart from non-points).
     fn decode(&self, encoding: &[u8; 32]) -> Option<((Element<8>, Element<8>), bool)> {
         let field = &self.group.field;
         let x_is_odd = encoding[31] >> 7 == 1;
