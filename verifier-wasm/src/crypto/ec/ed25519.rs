@@ -107,6 +107,7 @@ pub fn edwards25519() -> &'static Edwards25519 {
             &limbs("6666666666666666666666666666666666666666666666666666666666666658"),
         );
         Edwards25519 {
+            // Window bits as for P-256 (see `curves::Parameters`).
             base: FixedBase::new(&group, base_point, ORDER_BITS, (7, 6)),
             group,
             scalars: Field::new(limbs(
