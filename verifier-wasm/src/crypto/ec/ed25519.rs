@@ -81,8 +81,6 @@ pub struct Edwards25519 {
     base: FixedBase<Edwards>,
     /// Integers modulo the group order `L`.
     scalars: Field<8>,
-    /// Edwards `d = -121665 / 121666`.
-    d: Element<8>,
     sqrt_minus_one: Element<8>,
     /// `(p + 3) / 8`: `w^((p+3)/8)` is a square root of `w` or of `-w` (`p = 5 mod 8`).
     root_exponent: [u32; 8],
@@ -99,8 +97,10 @@ pub fn edwards25519() -> &'static Edwards25519 {
             assert!(montgomery::limbs_from_be(&hex_bytes(hex), &mut limbs));
             limbs
         };
-        let d = limbs("52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3");
-        let group = Edwards::new(d);
+        // d = -121665 / 121666.
+        let group = Edwards::new(limbs(
+            "52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3",
+        ));
         // The base point (RFC 8032 section 5.1): y = 4/5 and x even.
         let base_point = group.entry(
             &limbs("216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51a"),
@@ -113,7 +113,6 @@ pub fn edwards25519() -> &'static Edwards25519 {
             scalars: Field::new(limbs(
                 "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed",
             )),
-            d,
             sqrt_minus_one: limbs(
                 "2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0",
             ),
@@ -191,7 +190,7 @@ impl Edwards25519 {
         // x^2 = (y^2 - 1) / (d y^2 + 1); the denominator is never zero (d is no square).
         let yy = field.square(&y);
         let numerator = field.sub(&yy, &field.one());
-        let denominator = field.add(&field.mul(&self.d, &yy), &field.one());
+        let denominator = field.add(&field.mul(&self.group.d, &yy), &field.one());
         let mut x = self.sqrt(&field.mul(&numerator, &field.invert(&denominator)))?;
         if is_odd(field, &x) != x_is_odd {
             x = field.negate(&x);
@@ -297,7 +296,7 @@ mod tests {
             field.negate(&field.one())
         );
         assert_eq!(
-            field.mul(&constants.d, &small(121_666)),
+            field.mul(&constants.group.d, &small(121_666)),
             field.negate(&small(121_665))
         );
         let mut order = [0u8; 32];

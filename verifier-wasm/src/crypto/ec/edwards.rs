@@ -32,7 +32,8 @@ pub struct Entry {
 #[derive(Debug)]
 pub struct Edwards {
     pub field: Field<8>,
-    /// `2d`.
+    /// The curve's `d`, and `2d`.
+    pub d: Element<8>,
     d2: Element<8>,
 }
 
@@ -48,7 +49,7 @@ impl Edwards {
     pub fn new(d: Element<8>) -> Edwards {
         let field = Field::new(P25519).with_plain_mul(p25519_mul);
         let d2 = field.double(&d);
-        Edwards { field, d2 }
+        Edwards { field, d, d2 }
     }
 
     /// The entry of the affine point `(x, y)`.
@@ -173,31 +174,19 @@ impl Group for Edwards {
         self.finish_sum(&a, &b, &c, &d)
     }
 
-    /// Entries of many points with one inversion (Montgomery's trick); `Z` is never zero
-    /// for a point of the curve.
+    /// Entries of many points with one inversion; `Z` is never zero for a point of the
+    /// curve.
     fn to_entries(&self, points: &[Extended]) -> Option<Vec<Entry>> {
         let f = &self.field;
-        let mut prefix = Vec::with_capacity(points.len());
-        let mut product = f.one();
-        for point in points {
-            product = f.mul(&product, &point.z);
-            prefix.push(product);
-        }
-        let mut inverse = f.invert(&product);
-        if super::field::is_zero(&inverse) {
-            return None;
-        }
-        let mut entries = vec![self.entry(&[0; 8], &f.one()); points.len()];
-        for index in (0..points.len()).rev() {
-            let z_inverse = match index {
-                0 => inverse,
-                _ => f.mul(&inverse, &prefix[index - 1]),
-            };
-            inverse = f.mul(&inverse, &points[index].z);
-            let x = f.mul(&points[index].x, &z_inverse);
-            let y = f.mul(&points[index].y, &z_inverse);
-            entries[index] = self.entry(&x, &y);
-        }
+        let z: Vec<Element<8>> = points.iter().map(|point| point.z).collect();
+        let z_inverses = f.invert_all(&z)?;
+        let entries = points
+            .iter()
+            .zip(&z_inverses)
+            .map(|(point, z_inverse)| {
+                self.entry(&f.mul(&point.x, z_inverse), &f.mul(&point.y, z_inverse))
+            })
+            .collect();
         Some(entries)
     }
 }

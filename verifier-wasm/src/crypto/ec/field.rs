@@ -147,6 +147,31 @@ impl<const N: usize> Field<N> {
         self.mul(&plain_inverse, &self.r_cubed)
     }
 
+    /// The inverses of many values with one inversion (Montgomery's trick); `None` if one
+    /// of them is zero.
+    pub fn invert_all(&self, values: &[Element<N>]) -> Option<Vec<Element<N>>> {
+        let mut inverses = Vec::with_capacity(values.len());
+        let mut product = self.one;
+        for value in values {
+            product = self.mul(&product, value);
+            inverses.push(product);
+        }
+        let mut inverse = self.invert(&product);
+        if is_zero(&inverse) {
+            return None;
+        }
+        // From the last value down, `inverse` is the inverse of the product of the values
+        // up to `index`, and `inverses[index - 1]` still holds the product before it.
+        for index in (0..values.len()).rev() {
+            inverses[index] = match index {
+                0 => inverse,
+                _ => self.mul(&inverse, &inverses[index - 1]),
+            };
+            inverse = self.mul(&inverse, &values[index]);
+        }
+        Some(inverses)
+    }
+
     /// A square root of `a`, if `a` is a square: `a^((p+1)/4)`, checked (`p = 3 mod 4`).
     pub fn sqrt(&self, a: &Element<N>) -> Option<Element<N>> {
         let root = self.pow(a, &self.sqrt_exponent);
@@ -298,6 +323,22 @@ mod tests {
         let p521 = super::super::p521();
         check(*p521.arithmetic.field.modulus());
         check(*p521.scalars.modulus());
+    }
+
+    #[test]
+    fn batch_inverses_match_single_ones() {
+        let field = Field::new(P256);
+        let values: Vec<Element<8>> = [1u32, 2, 0xdead_beef, 0xffff_ffff, 7]
+            .iter()
+            .map(|seed| sample(&field, *seed))
+            .collect();
+        let inverses = field.invert_all(&values).expect("no zero");
+        for (value, inverse) in values.iter().zip(&inverses) {
+            assert_eq!(*inverse, field.invert(value));
+        }
+        assert_eq!(field.invert_all(&[]), Some(vec![]));
+        let with_zero = [values[0], [0; 8], values[1]];
+        assert!(field.invert_all(&with_zero).is_none());
     }
 
     #[test]

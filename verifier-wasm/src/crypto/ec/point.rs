@@ -153,39 +153,23 @@ impl<const N: usize> Arithmetic<N> {
         }
     }
 
-    /// Affine forms of many points with one field inversion (Montgomery's trick);
-    /// `None` if any of them is the identity.
+    /// Affine forms of many points with one field inversion; `None` if any of them is
+    /// the identity.
     pub fn to_affine_batch(&self, points: &[Jacobian<N>]) -> Option<Vec<Affine<N>>> {
         let f = &self.field;
-        if points.iter().any(Jacobian::is_identity) {
-            return None;
-        }
-        let mut prefix = Vec::with_capacity(points.len());
-        let mut product = f.one();
-        for point in points {
-            product = f.mul(&product, &point.z);
-            prefix.push(product);
-        }
-        let mut inverse = f.invert(&product);
-        let mut affine = vec![
-            Affine {
-                x: [0; N],
-                y: [0; N]
-            };
-            points.len()
-        ];
-        for index in (0..points.len()).rev() {
-            let z_inverse = match index {
-                0 => inverse,
-                _ => f.mul(&inverse, &prefix[index - 1]),
-            };
-            inverse = f.mul(&inverse, &points[index].z);
-            let zz_inverse = f.square(&z_inverse);
-            affine[index] = Affine {
-                x: f.mul(&points[index].x, &zz_inverse),
-                y: f.mul(&points[index].y, &f.mul(&zz_inverse, &z_inverse)),
-            };
-        }
+        let z: Vec<Element<N>> = points.iter().map(|point| point.z).collect();
+        let z_inverses = f.invert_all(&z)?;
+        let affine = points
+            .iter()
+            .zip(&z_inverses)
+            .map(|(point, z_inverse)| {
+                let zz_inverse = f.square(z_inverse);
+                Affine {
+                    x: f.mul(&point.x, &zz_inverse),
+                    y: f.mul(&point.y, &f.mul(&zz_inverse, z_inverse)),
+                }
+            })
+            .collect();
         Some(affine)
     }
 
