@@ -10,20 +10,14 @@ import { createVerifier } from "fast-jwt";
 import { SignJWT, importSPKI, jwtVerify } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 
+import { KEYS } from "./keys.mjs";
+
 const pkg =
   process.argv[2] ?? new URL("../pkg/node.js", import.meta.url).pathname;
 const kmsjwt = await import(pathToFileURL(pkg).href);
 
 const ISSUER = "https://issuer.example";
 const AUDIENCE = "api://bench";
-const KEYS = {
-  RS256: ["rsa", { modulusLength: 2048 }],
-  PS256: ["rsa", { modulusLength: 2048 }],
-  ES256: ["ec", { namedCurve: "P-256" }],
-  ES384: ["ec", { namedCurve: "P-384" }],
-  ES512: ["ec", { namedCurve: "P-521" }],
-  EdDSA: ["ed25519", {}],
-};
 const selected = (alg) =>
   !process.env.BENCH_ALGS || process.env.BENCH_ALGS.split(",").includes(alg);
 

@@ -12,14 +12,8 @@ import { pathToFileURL } from "node:url";
 
 import { SignJWT } from "jose";
 
-const KEYS = {
-  RS256: ["rsa", { modulusLength: 2048 }],
-  PS256: ["rsa", { modulusLength: 2048 }],
-  ES256: ["ec", { namedCurve: "P-256" }],
-  ES384: ["ec", { namedCurve: "P-384" }],
-  ES512: ["ec", { namedCurve: "P-521" }],
-  EdDSA: ["ed25519", {}],
-};
+import { KEYS } from "./keys.mjs";
+
 const [alg, ...packages] = process.argv.slice(2);
 if (!KEYS[alg] || packages.length === 0) {
   console.error("usage: node compare.mjs ALG PKG_DIR [PKG_DIR ...]");
