@@ -34,10 +34,10 @@ pub fn parse_seconds(text: &str) -> Result<u64, DurationError> {
             "invalid duration {text:?}: use seconds (30) or a number with a unit (30s, 5m, 1h, 2d)"
         ))
     };
-    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || fraction.contains('.') || number.ends_with('.') {
         return Err(invalid());
     }
-    let value: f64 = number.parse().map_err(|_| invalid())?;
     let unit = unit.trim_start();
     let multiplier = if unit.is_empty() {
         1
@@ -48,11 +48,40 @@ pub fn parse_seconds(text: &str) -> Result<u64, DurationError> {
             .map(|(_, seconds)| *seconds)
             .ok_or_else(invalid)?
     };
-    let seconds = (value * multiplier as f64).round();
-    if !seconds.is_finite() || seconds > u32::MAX as f64 * 100.0 {
-        return Err(DurationError(format!("duration {text:?} is too long")));
+    let too_long = || DurationError(format!("duration {text:?} is too long"));
+    let seconds = decimal_times(whole, fraction, multiplier).ok_or_else(too_long)?;
+    if seconds > MAX_SECONDS {
+        return Err(too_long());
     }
-    Ok(seconds as u64)
+    Ok(seconds)
+}
+
+/// Durations past this (about 13,600 years) are refused rather than overflowing later sums.
+const MAX_SECONDS: u64 = u32::MAX as u64 * 100;
+
+/// Fraction digits kept. Digits past the 18th move the product by under 10^-10 s, and no
+/// exact half (the only case where they could change the rounding) needs that many with
+/// these multipliers.
+const FRACTION_DIGITS: usize = 18;
+
+/// `whole.fraction * multiplier` rounded to the nearest whole number (halves up), computed
+/// exactly in decimal: no float parsing, whose tables were a tenth of the `.wasm`'s data.
+/// `None` when the whole part alone is too long to be a duration.
+fn decimal_times(whole: &str, fraction: &str, multiplier: u64) -> Option<u64> {
+    let digits = |text: &str| {
+        text.bytes()
+            .fold(0u128, |value, digit| value * 10 + u128::from(digit - b'0'))
+    };
+    let whole = whole.trim_start_matches('0');
+    // 10^12 seconds is already past MAX_SECONDS, and 12 digits keep the products in a u128.
+    if whole.len() > 12 {
+        return None;
+    }
+    let kept = &fraction[..fraction.len().min(FRACTION_DIGITS)];
+    let scale = 10u128.pow(FRACTION_DIGITS as u32);
+    let fraction = digits(kept) * 10u128.pow((FRACTION_DIGITS - kept.len()) as u32);
+    let scaled = (digits(whole) * scale + fraction) * u128::from(multiplier);
+    u64::try_from((scaled + scale / 2) / scale).ok()
 }
 
 #[cfg(test)]
@@ -69,6 +98,28 @@ mod tests {
         assert_eq!(parse_seconds("1.5h"), Ok(5400));
         assert_eq!(parse_seconds("5 minutes"), Ok(300));
         assert_eq!(parse_seconds(" 0s "), Ok(0));
+        assert_eq!(parse_seconds("007s"), Ok(7));
+    }
+
+    #[test]
+    fn fractions_round_to_the_nearest_second() {
+        assert_eq!(parse_seconds("2.5"), Ok(3));
+        assert_eq!(parse_seconds("2.4999"), Ok(2));
+        assert_eq!(parse_seconds("0.5m"), Ok(30));
+        assert_eq!(parse_seconds("0.0001h"), Ok(0));
+        assert_eq!(parse_seconds("0.00014h"), Ok(1));
+        assert_eq!(parse_seconds("1.25y"), Ok(39_447_000));
+        // Digits past the kept ones are dropped, not misread.
+        assert_eq!(parse_seconds("1.4999999999999999999999999s"), Ok(1));
+        assert_eq!(parse_seconds("1.50000000000000000000000001s"), Ok(2));
+    }
+
+    #[test]
+    fn the_longest_durations() {
+        assert_eq!(parse_seconds("429496729500"), Ok(MAX_SECONDS));
+        assert!(parse_seconds("429496729501").is_err());
+        assert_eq!(parse_seconds("000000000000000000001y"), Ok(31_557_600));
+        assert!(parse_seconds("9999999999999999999999999s").is_err());
     }
 
     #[test]
