@@ -425,7 +425,11 @@ fn rsa_moduli_under_2048_bits_are_refused() {
 #[test]
 fn every_key_format_is_read() {
     let token = token(Alg::RS256, &claims());
-    for file in ["rsa2048.pub.pem", "rsa2048.pkcs1.pub.pem"] {
+    for file in [
+        "rsa2048.pub.pem",
+        "rsa2048.pkcs1.pub.pem",
+        "rsa2048.v1.cert.pem",
+    ] {
         let keys = KeySet::from_text(&common::read_key(file)).unwrap();
         verify_with(keys, options(), &token).unwrap();
     }

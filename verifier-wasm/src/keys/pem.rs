@@ -1,8 +1,8 @@
 //! PEM and DER key input: SPKI `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY` and X.509
-//! `CERTIFICATE` (its subject public key). ASN.1 is parsed by `der`, `spki` and `x509-cert`.
+//! `CERTIFICATE` (its subject public key). ASN.1 is parsed by `der` and `spki`.
 
 use der::asn1::ObjectIdentifier;
-use der::{Decode, Encode};
+use der::{Decode, Reader, SliceReader, Tag, TagNumber};
 use spki::SubjectPublicKeyInfoRef;
 
 #[cfg(feature = "ecdsa")]
@@ -143,25 +143,125 @@ fn unsupported_algorithm(oid: ObjectIdentifier) -> Error {
 }
 
 // Not inlined into `parse_pem`: V8 compiles a wasm function on its first call, so the
-// certificate parser (most of `parse_pem`'s code when inlined) is compiled only when a
-// certificate comes.
+// certificate reader is compiled only when a certificate comes.
 #[inline(never)]
 fn from_certificate_der(der: &[u8]) -> Result<PublicKey> {
-    let certificate = x509_cert::Certificate::from_der(der)
+    let spki = certificate_spki(der)
         .map_err(|error| Error::jwk(format!("the certificate is not valid DER: {error}")))?;
-    let spki = certificate
-        .tbs_certificate()
-        .subject_public_key_info()
-        .to_der()
-        .map_err(|error| {
-            Error::jwk(format!(
-                "the certificate's public key is malformed: {error}"
-            ))
+    from_spki_der(spki)
+}
+
+/// The DER `SubjectPublicKeyInfo` inside an X.509 certificate.
+///
+/// The certificate's frame is checked (a certificate sequence holding the TBS sequence, a
+/// signature algorithm and a signature bit string, nothing after it) and each TBS field up
+/// to the key must be one DER element with its field's tag; the fields themselves (names,
+/// validity, extensions) are not decoded. That is how jose reads a certificate outside
+/// Node: nothing in it is trusted, only its key is used. Decoding every field with
+/// `x509-cert` cost 10 KB of the `.wasm` gzip.
+fn certificate_spki(der: &[u8]) -> der::Result<&[u8]> {
+    // [0] EXPLICIT Version, absent in version 1 certificates.
+    let version = Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber(0),
+    };
+    // serialNumber, signature, issuer, validity, subject.
+    let before_key = [
+        Tag::Integer,
+        Tag::Sequence,
+        Tag::Sequence,
+        Tag::Sequence,
+        Tag::Sequence,
+    ];
+    let mut reader = SliceReader::new(der)?;
+    let spki = reader.sequence(|certificate| {
+        let spki = certificate.sequence(|tbs| {
+            if Tag::peek(tbs)? == version {
+                tbs.tlv_bytes()?;
+            }
+            for tag in before_key {
+                element(tbs, tag)?;
+            }
+            let spki = element(tbs, Tag::Sequence)?;
+            // issuerUniqueID, subjectUniqueID and extensions, when present.
+            while !tbs.is_finished() {
+                tbs.tlv_bytes()?;
+            }
+            Ok::<_, der::Error>(spki)
         })?;
-    from_spki_der(&spki)
+        element(certificate, Tag::Sequence)?;
+        element(certificate, Tag::BitString)?;
+        Ok::<_, der::Error>(spki)
+    })?;
+    reader.finish()?;
+    Ok(spki)
+}
+
+/// The next DER element, header included, which must carry `tag`.
+fn element<'a>(reader: &mut SliceReader<'a>, tag: Tag) -> der::Result<&'a [u8]> {
+    Tag::peek(reader)?.assert_eq(tag)?;
+    reader.tlv_bytes()
 }
 
 /// Encodes DER `SubjectPublicKeyInfo` as a `PUBLIC KEY` PEM block.
 pub fn spki_der_to_pem(der: &[u8]) -> String {
     der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, der).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificate_der(file: &str) -> Vec<u8> {
+        let path = format!("{}/tests/keys/{file}", env!("CARGO_MANIFEST_DIR"));
+        let pem = std::fs::read_to_string(path).unwrap();
+        der::pem::decode_vec(pem.as_bytes()).unwrap().1
+    }
+
+    #[test]
+    fn a_certificate_yields_its_subject_public_key() {
+        for (certificate, key) in [
+            ("p256.cert.pem", "p256.pub.pem"),
+            ("ed25519.cert.pem", "ed25519.pub.pem"),
+            // Version 1: no version field and no extensions.
+            ("rsa2048.v1.cert.pem", "rsa2048.pub.pem"),
+        ] {
+            let path = format!("{}/tests/keys/{key}", env!("CARGO_MANIFEST_DIR"));
+            let spki = der::pem::decode_vec(std::fs::read(path).unwrap().as_slice())
+                .unwrap()
+                .1;
+            let der = certificate_der(certificate);
+            assert_eq!(certificate_spki(&der).unwrap(), spki, "{certificate}");
+        }
+    }
+
+    #[test]
+    fn a_broken_certificate_frame_is_refused() {
+        let der = certificate_der("p256.cert.pem");
+        let refused = |bytes: &[u8]| {
+            let error = from_certificate_der(bytes).unwrap_err();
+            assert_eq!(error.code(), "ERR_JWK_INVALID");
+            assert!(
+                error.message().contains("certificate"),
+                "{}",
+                error.message()
+            );
+        };
+        refused(&der[..der.len() - 1]);
+        refused(&[der.as_slice(), &[0]].concat());
+        refused(&[]);
+        // A changed tag: the certificate's, the TBS's, the version's, the serial number's
+        // and the signature algorithm's.
+        for offset in [0, 4, 8, 13, 35] {
+            let mut changed = der.clone();
+            changed[offset] ^= 0x01;
+            refused(&changed);
+        }
+        // Only the TBS certificate, without the signature after it.
+        let tbs_len = 4 + usize::from(u16::from_be_bytes([der[6], der[7]]));
+        let mut unsigned = vec![0x30, 0x82];
+        unsigned.extend_from_slice(&(tbs_len as u16).to_be_bytes());
+        unsigned.extend_from_slice(&der[4..4 + tbs_len]);
+        refused(&unsigned);
+    }
 }
