@@ -3,7 +3,7 @@
 //! `JoseError`. Verified payloads cross as the exact signed JSON, for `JSON.parse`, which
 //! measured faster than building JS objects field by field.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use crate::{Error, KeySet, Verifier, VerifyOptions};
@@ -43,18 +43,14 @@ pub struct Options {
 impl Options {
     #[wasm_bindgen(constructor)]
     pub fn new(json_text: &str) -> Result<Options, JsValue> {
-        let value: Value = serde_json::from_str(json_text).map_err(|error| {
-            thrown(Error::new(
-                crate::ErrorKind::Generic,
-                format!("options are not JSON: {error}"),
-            ))
+        // The strict reader the tokens use: one JSON parser in the module, not two.
+        let map = crate::json::parse_object(json_text.as_bytes()).map_err(|error| {
+            let message = match error {
+                crate::json::JsonError::NotObject => "options must be an object".to_owned(),
+                error => format!("options are not usable JSON: the text {error}"),
+            };
+            thrown(Error::new(crate::ErrorKind::Generic, message))
         })?;
-        let Value::Object(map) = value else {
-            return Err(thrown(Error::new(
-                crate::ErrorKind::Generic,
-                "options must be an object",
-            )));
-        };
         VerifyOptions::from_jose(&map)
             .map(|options| Options { options })
             .map_err(thrown)
