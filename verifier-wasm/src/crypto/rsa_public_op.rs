@@ -129,15 +129,22 @@ fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<V
     let n0_inverse = modulus.n0_inverse;
     let base = arith::mul::<L, B>(n_reversed, n0_inverse, s, r_squared);
     let mut acc = base;
-    for bit in &modulus.exponent_tail {
+    let (last_bit, bits) = modulus.exponent_tail.split_last()?;
+    for bit in bits {
         acc = arith::square::<L, B>(n_reversed, n0_inverse, &acc);
         if *bit {
             acc = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, &base);
         }
     }
-    let mut one = [0u32; L];
-    one[0] = 1;
-    let mut plain = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, &one);
+    acc = arith::square::<L, B>(n_reversed, n0_inverse, &acc);
+    // The exponent is odd: its last bit multiplies by `s` itself, not its Montgomery form,
+    // which also leaves Montgomery form (`s^(e-1) R * s / R`): one product fewer of 19.
+    let last = if *last_bit {
+        s
+    } else {
+        &core::array::from_fn(|i| u32::from(i == 0))
+    };
+    let mut plain = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, last);
     arith::reduce(&mut plain, n, B);
     Some(plain.to_vec())
 }
