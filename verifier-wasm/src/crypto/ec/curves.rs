@@ -73,7 +73,7 @@ const P384: Parameters = Parameters {
                   0a60b1ce1d7e819d7a431d7c90ea0e5f",
     a: Coefficient::MinusThree,
     generator_window_bits: 7,
-    key_window_bits: 5,
+    key_window_bits: 6,
 };
 
 const P521: Parameters = Parameters {
