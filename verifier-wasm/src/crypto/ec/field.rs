@@ -2,6 +2,7 @@
 //! a curve's coordinates, or its scalars (modulo the group order).
 
 use super::super::montgomery;
+use super::inverse;
 
 /// A residue in Montgomery form (`x * R mod p`), fully reduced, limbs little-endian.
 pub type Element<const N: usize> = [u32; N];
@@ -139,11 +140,11 @@ impl<const N: usize> Field<N> {
         .then_some(plain)
     }
 
-    /// `a^-1`, or zero for zero. The binary extended Euclidean algorithm (variable-time;
-    /// all inputs are public) takes `aR` to the plain value `a^-1 R^-1`, and one product
-    /// with `R^3` brings it to Montgomery form: several times cheaper than `a^(p-2)`.
+    /// `a^-1`, or zero for zero. Safegcd divsteps ([`inverse`], variable-time; all inputs
+    /// are public) take `aR` to the plain value `a^-1 R^-1`, and one product with `R^3`
+    /// brings it to Montgomery form: many times cheaper than `a^(p-2)`.
     pub fn invert(&self, a: &Element<N>) -> Element<N> {
-        let plain_inverse = montgomery::inverse_vartime(a, &self.modulus, self.n0_inverse);
+        let plain_inverse = inverse::inverse_vartime(a, &self.modulus, self.n0_inverse);
         self.mul(&plain_inverse, &self.r_cubed)
     }
 
@@ -285,15 +286,23 @@ mod tests {
 
     #[test]
     fn inverse_matches_fermat_on_every_field() {
-        // Each curve's coordinate field and scalar field: the Euclidean inverse against
-        // a^(p-2), on values across the range and at its ends (1, 2, p-1).
+        // Each curve's coordinate field and scalar field, and Ed25519's: the divsteps
+        // inverse against a^(p-2), on values across the range, sparse ones, powers of two
+        // and the ends (1, 2, p-1).
         fn check<const N: usize>(modulus: [u32; N]) {
             let field = Field::new(modulus);
             let mut p_minus_2 = modulus;
             montgomery::subtract(&mut p_minus_2, &two::<N>());
             let mut p_minus_1 = modulus;
             montgomery::subtract(&mut p_minus_1, &one_plain::<N>());
-            let mut values = vec![one_plain::<N>(), two::<N>(), p_minus_1];
+            let mut values = vec![one_plain::<N>(), two::<N>(), p_minus_1, p_minus_2];
+            for bit in (0..32 * N).step_by(7) {
+                let mut power = [0u32; N];
+                power[bit / 32] = 1 << (bit % 32);
+                if montgomery::less_than(&power, &modulus) {
+                    values.push(power);
+                }
+            }
             for seed in 1..200u32 {
                 let mut value: [u32; N] = core::array::from_fn(|i| {
                     seed.wrapping_mul(0x9e37_79b9)
@@ -323,6 +332,16 @@ mod tests {
         let p521 = super::super::p521();
         check(*p521.arithmetic.field.modulus());
         check(*p521.scalars.modulus());
+        // Ed25519: 2^255 - 19 and the group order.
+        let mut p25519 = [u32::MAX; 8];
+        (p25519[0], p25519[7]) = (u32::MAX - 18, u32::MAX >> 1);
+        check(p25519);
+        let mut order = [0u32; 8];
+        montgomery::limbs_from_be(
+            &hex_bytes("1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed"),
+            &mut order,
+        );
+        check(order);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod ed25519;
 mod edwards;
 mod field;
 mod fixed_base;
+mod inverse;
 #[cfg(feature = "ecdsa")]
 mod point;
 mod table;
