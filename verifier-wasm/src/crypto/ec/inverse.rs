@@ -1,8 +1,8 @@
 //! Modular inversion by Bernstein and Yang's safegcd divsteps, variable-time (every input
 //! is public), in the form of libsecp256k1's `modinv32_var`: values in signed 30-bit
 //! limbs, 30 divsteps at a time on the low bits only, each batch applied to the full
-//! values as one 2x2 matrix. About six times fewer limb operations than the binary
-//! extended Euclidean algorithm it replaced, which took 13% of an ES256 verification.
+//! values as one 2x2 matrix. In a CPU profile of ES256 in Node, inversion went from 13.6%
+//! of the time (the binary extended Euclidean algorithm it replaced) to 1.6%.
 //!
 //! Bernstein, Yang, "Fast constant-time gcd computation and modular inversion" (2019);
 //! libsecp256k1 `src/modinv32_impl.h` and its `doc/safegcd_implementation.md`.
