@@ -19,6 +19,8 @@ pub struct Field<const N: usize> {
     one: Element<N>,
     /// `(p + 1) / 4`, the exponent of square roots (every prime here is 3 mod 4).
     sqrt_exponent: [u32; N],
+    /// The modulus as the inversion's divsteps take it.
+    inverse_modulus: inverse::Modulus,
     /// The Montgomery product compiled for this very prime, when there is one.
     special_mul: Option<fn(&Element<N>, &Element<N>) -> Element<N>>,
 }
@@ -33,13 +35,15 @@ impl<const N: usize> Field<N> {
         let mut sqrt_exponent = modulus;
         montgomery::shift_right(&mut sqrt_exponent, 2);
         montgomery::add(&mut sqrt_exponent, &one_plain::<N>());
+        let n0_inverse = montgomery::negated_inverse_mod_2_32(modulus[0]);
         let mut field = Field {
             modulus,
-            n0_inverse: montgomery::negated_inverse_mod_2_32(modulus[0]),
+            n0_inverse,
             r_squared,
             r_cubed: [0; N],
             one: [0; N],
             sqrt_exponent,
+            inverse_modulus: inverse::Modulus::new(&modulus, n0_inverse),
             special_mul: None,
         };
         field.r_cubed = field.mul(&r_squared, &r_squared);
@@ -144,7 +148,7 @@ impl<const N: usize> Field<N> {
     /// are public) take `aR` to the plain value `a^-1 R^-1`, and one product with `R^3`
     /// brings it to Montgomery form: many times cheaper than `a^(p-2)`.
     pub fn invert(&self, a: &Element<N>) -> Element<N> {
-        let plain_inverse = inverse::inverse_vartime(a, &self.modulus, self.n0_inverse);
+        let plain_inverse = inverse::inverse_vartime(a, &self.inverse_modulus);
         self.mul(&plain_inverse, &self.r_cubed)
     }
 

@@ -7,6 +7,8 @@
 //! Bernstein, Yang, "Fast constant-time gcd computation and modular inversion" (2019);
 //! libsecp256k1 `src/modinv32_impl.h` and its `doc/safegcd_implementation.md`.
 
+use super::super::montgomery;
+
 /// Room for the largest modulus here (P-521's 521 bits in 18 limbs) and its sign.
 const MAX_LIMBS: usize = 18;
 const LIMB_BITS: u32 = 30;
@@ -14,7 +16,7 @@ const LIMB_MASK: i32 = (1 << LIMB_BITS) - 1;
 
 /// A signed integer in `len` limbs of 30 bits, least significant first; every limb but
 /// the top one in `[0, 2^30)` once normalised, the top one carrying the sign.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Signed30 {
     limbs: [i32; MAX_LIMBS],
 }
@@ -28,8 +30,10 @@ struct Transition {
     r: i32,
 }
 
-/// A modulus in signed 30-bit limbs with what the updates need.
-struct Modulus {
+/// A modulus in signed 30-bit limbs with what the updates need: a per-field constant,
+/// built once with the field.
+#[derive(Debug)]
+pub struct Modulus {
     value: Signed30,
     /// `modulus^-1 mod 2^30`.
     inverse_30: u32,
@@ -37,26 +41,29 @@ struct Modulus {
     len: usize,
 }
 
-/// `x^-1 mod p` for an odd prime `p` below `2^530` and `x < p`, plain little-endian
-/// 32-bit limbs in and out; zero for zero. `negated_inverse` is `-p^-1 mod 2^32`.
-pub fn inverse_vartime<const N: usize>(
-    x: &[u32; N],
-    p: &[u32; N],
-    negated_inverse: u32,
-) -> [u32; N] {
+impl Modulus {
+    /// For an odd prime `p` below `2^539` (18 limbs with the sign), plain little-endian
+    /// 32-bit limbs; `negated_inverse` is `-p^-1 mod 2^32`.
+    pub fn new<const N: usize>(p: &[u32; N], negated_inverse: u32) -> Modulus {
+        let bits = p
+            .iter()
+            .rposition(|limb| *limb != 0)
+            .map_or(0, |top| 32 * top + 32 - p[top].leading_zeros() as usize);
+        let len = bits / LIMB_BITS as usize + 1;
+        assert!(len <= MAX_LIMBS, "moduli here are at most 521 bits");
+        Modulus {
+            value: Signed30::from_limbs(p),
+            inverse_30: negated_inverse.wrapping_neg() & LIMB_MASK as u32,
+            len,
+        }
+    }
+}
+
+/// `x^-1 mod p` for `x < p`, plain little-endian 32-bit limbs in and out; zero for zero.
+pub fn inverse_vartime<const N: usize>(x: &[u32; N], modulus: &Modulus) -> [u32; N] {
     if x.iter().all(|limb| *limb == 0) {
         return [0; N];
     }
-    let bits = p
-        .iter()
-        .rposition(|limb| *limb != 0)
-        .map_or(0, |top| 32 * top + 32 - p[top].leading_zeros() as usize);
-    let modulus = Modulus {
-        value: Signed30::from_limbs(p),
-        inverse_30: negated_inverse.wrapping_neg() & LIMB_MASK as u32,
-        len: bits / LIMB_BITS as usize + 1,
-    };
-    debug_assert!(modulus.len <= MAX_LIMBS);
     let mut d = Signed30::zero();
     let mut e = Signed30::zero();
     e.limbs[0] = 1;
@@ -69,7 +76,7 @@ pub fn inverse_vartime<const N: usize>(
     loop {
         let (next_eta, t) = divsteps_30(eta, f.limbs[0] as u32, g.limbs[0] as u32);
         eta = next_eta;
-        update_de(&mut d, &mut e, &t, &modulus);
+        update_de(&mut d, &mut e, &t, modulus);
         update_fg(len, &mut f, &mut g, &t);
         if g.limbs[..len].iter().all(|limb| *limb == 0) {
             break;
@@ -84,7 +91,7 @@ pub fn inverse_vartime<const N: usize>(
     }
     // g is 0, so f is the gcd up to its sign: +1 or -1 for a prime p and x != 0, and
     // d * x = f (mod p).
-    normalize(&mut d, f.limbs[len - 1], &modulus);
+    normalize(&mut d, f.limbs[len - 1], modulus);
     d.to_limbs()
 }
 
@@ -117,7 +124,7 @@ fn divsteps_30(mut eta: i32, f0: u32, g0: u32) -> (i32, Transition) {
         // one step: add w * f with w = -g / f on those bits.
         let limit = (eta + 1).min(left as i32) as u32;
         let mask = u32::MAX >> (32 - limit);
-        let w = g.wrapping_mul(negated_inverse_32(f)) & mask;
+        let w = g.wrapping_mul(montgomery::negated_inverse_mod_2_32(f)) & mask;
         g = g.wrapping_add(f.wrapping_mul(w));
         q = q.wrapping_add(u.wrapping_mul(w));
         r = r.wrapping_add(v.wrapping_mul(w));
@@ -129,16 +136,6 @@ fn divsteps_30(mut eta: i32, f0: u32, g0: u32) -> (i32, Transition) {
         r: r as i32,
     };
     (eta, t)
-}
-
-/// `-f^-1 mod 2^32` for odd `f`.
-fn negated_inverse_32(f: u32) -> u32 {
-    // Newton's iteration from f, right to 3 bits: each step doubles the correct bits.
-    let mut inverse = f;
-    for _ in 0..4 {
-        inverse = inverse.wrapping_mul(2u32.wrapping_sub(f.wrapping_mul(inverse)));
-    }
-    inverse.wrapping_neg()
 }
 
 /// `(d, e) = t (d, e) / 2^30 mod p`, keeping both in `(-2p, p)`: a multiple of `p` is
