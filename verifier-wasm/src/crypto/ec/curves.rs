@@ -34,11 +34,11 @@ struct Parameters {
     a: Coefficient,
     /// Window bits of the tables: 7 for the generator's (built once per process; for
     /// P-521, 75 windows of 64 points, about 650 KB), 6 or 5 for a key's (one per key in
-    /// use; 88 KB for a 256-bit curve, 120 KB for P-384, 230 KB for P-521). Against the
+    /// use; 88 KB for a 256-bit curve, 200 KB for P-384, 230 KB for P-521). Against the
     /// 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and ES512 13% faster (and
-    /// EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes as P-256's); a key's
-    /// table of 6 bits for P-384 and P-521 was faster again but took 13 and 28 ms to
-    /// build.
+    /// EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes as P-256's). P-384
+    /// keys then went from 5 to 6 bits, about 10% faster again for 12-13 ms instead of 8
+    /// to build a key's table; P-521 keys at 6 bits were faster too but took 28 ms.
     generator_window_bits: usize,
     key_window_bits: usize,
 }
