@@ -4,6 +4,8 @@
 # Run through `make wasm`, which installs the tools this needs.
 #   build-pkg.sh                         the full package, into verifier-wasm/pkg
 #   build-pkg.sh OUT_DIR FEATURE,...     a build with only those algorithm families
+#   KEEP_NAMES=1 build-pkg.sh OUT_DIR    the same modules with their function names kept
+#                                        (bench/size-breakdown.sh), larger on disk
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
@@ -20,14 +22,16 @@ RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$target/wasm-simd" \
   cargo build --profile wasm --target wasm32-unknown-unknown -p kmsjwt-verify --lib "${features[@]}"
 rm -rf "$pkg"
 mkdir -p "$pkg/baseline"
+keep_names=() opt_keep_names=()
+[ -n "${KEEP_NAMES:-}" ] && keep_names=(--keep-debug) opt_keep_names=(-g)
 bindgen() {
-  wasm-bindgen --target web --no-typescript --out-dir "$2" --out-name kmsjwt_verify "$1"
+  wasm-bindgen --target web --no-typescript "${keep_names[@]}" --out-dir "$2" --out-name kmsjwt_verify "$1"
   # npm's binaryen (Debian's is too old and breaks modules, see NOTES). -ocimfs: by default
   # -O3 inlines every function that has one caller, whatever its size, which made the
   # exports 33-56 KB functions holding every algorithm's code; V8 compiles a function on its
   # first call, so the first key and verification compiled all of it (startup-v8.mjs:
   # 28-31 -> 16-20 ms to the first verification, same speed and size after).
-  "$tools/wasm-opt" -O3 -ocimfs=200 "$2/kmsjwt_verify_bg.wasm" -o "$2/kmsjwt_verify_bg.wasm"
+  "$tools/wasm-opt" -O3 -ocimfs=200 "${opt_keep_names[@]}" "$2/kmsjwt_verify_bg.wasm" -o "$2/kmsjwt_verify_bg.wasm"
 }
 bindgen "$target/wasm32-unknown-unknown/wasm/kmsjwt_verify.wasm" "$pkg/baseline"
 bindgen "$target/wasm-simd/wasm32-unknown-unknown/wasm/kmsjwt_verify.wasm" "$pkg"
