@@ -1,7 +1,10 @@
 // Two or more builds of the package on one alg, side by side in one process: each
 // Verifier is warmed up for 1.5 s, then batches of 100 verifications alternate between the
-// builds (20 each), so the machine's speed changes hit every build alike. Prints the
-// minimum and the median per build, in µs per verification.
+// builds (BATCHES each, default 20), so the machine's speed changes hit every build alike.
+// Prints the minimum and the median per build, in µs per verification, and each build's
+// time over the first build's: the median of the per-round ratios (batch k over the first
+// build's batch k, run moments apart), which a change of the machine's speed in the middle
+// of a run leaves alone.
 // Usage: node compare.mjs ALG PKG_DIR [PKG_DIR ...]
 //   e.g. node --no-liftoff compare.mjs RS256 /tmp/pkg-before ../pkg
 //   (ALG: RS256, PS256, ES256, ES384, ES512 or EdDSA; --no-liftoff leaves V8's baseline
@@ -40,17 +43,20 @@ for (const verifier of verifiers) {
   const start = performance.now();
   while (performance.now() - start < 1500) verifier.verify(token);
 }
+const BATCHES = Number(process.env.BATCHES ?? 20);
 const results = verifiers.map(() => []);
-for (let batch = 0; batch < 20; batch += 1) {
+for (let batch = 0; batch < BATCHES; batch += 1) {
   for (const [index, verifier] of verifiers.entries()) {
     const start = performance.now();
     for (let i = 0; i < 100; i += 1) verifier.verify(token);
     results[index].push(((performance.now() - start) * 1000) / 100);
   }
 }
+const median = (values) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const [index, times] of results.entries()) {
-  times.sort((a, b) => a - b);
+  const ratio = median(times.map((time, batch) => time / results[0][batch]));
   console.log(
-    `${alg} ${packages[index]}: min ${times[0].toFixed(1)} µs, median ${times[10].toFixed(1)} µs`,
+    `${alg} ${packages[index]}: min ${Math.min(...times).toFixed(1)} µs, median ${median(times).toFixed(1)} µs, ${ratio.toFixed(3)}x the first`,
   );
 }

@@ -23,36 +23,65 @@ pub fn layout_for(modulus_bits: usize) -> Option<(usize, u32)> {
         .find(|(limbs, bits)| limbs * *bits as usize >= modulus_bits + 2)
 }
 
+/// Zero limbs kept after every operand of the column sums: a sum then reads whole groups
+/// of four limbs (one SIMD load each) past its range's end, where the extra limbs are zero
+/// or masked off, instead of finishing the range one product at a time.
+pub const PAD: usize = 4;
+
 /// `a * b / R mod n`, in `[0, 2n)`, for `a, b < 2n` with `R = 2^(B * L) > 4n`.
-/// `n_reversed` is the modulus's limbs most significant first, the order the column sums
-/// read them in: a per-key constant, kept with the key.
+/// `n_reversed` is the modulus's limbs most significant first and [`PAD`] zeros (`P` is
+/// `L + PAD`), the order the column sums read them in: a per-key constant, kept with the
+/// key.
 #[inline(never)]
-pub fn mul<const L: usize, const B: u32>(
-    n_reversed: &[u32; L],
+pub fn mul<const L: usize, const P: usize, const B: u32>(
+    n_reversed: &[u32; P],
     n0_inverse: u32,
     a: &[u32; L],
     b: &[u32; L],
 ) -> [u32; L] {
-    let b_rev = reversed(b);
-    reduce_columns::<L, B>(n_reversed, n0_inverse, |i| {
-        // a_j * b_(i-j) for every j with both limbs in range; b_(i-j) is b_rev[L-1-i+j].
-        let (low, high) = (i.saturating_sub(L - 1), i.min(L - 1));
-        dot(&a[low..=high], &b_rev[L - 1 + low - i..=L - 1 + high - i])
-    })
+    let a = padded::<L, P>(a);
+    let b_rev = reversed::<L, P>(b);
+    // Inlined by hand: LLVM otherwise leaves each column's sums in a call of their own.
+    reduce_columns::<L, P, B>(
+        n_reversed,
+        n0_inverse,
+        #[inline(always)]
+        |i, sums| {
+            // a_j * b_(i-j) for every j with both limbs in range; b_(i-j) is b_rev[L-1-i+j].
+            let (low, high) = (i.saturating_sub(L - 1), i.min(L - 1));
+            sums.add_exact(&a[low..], &b_rev[L - 1 + low - i..], high + 1 - low)
+        },
+    )
 }
 
 /// `a * a / R mod n`, in `[0, 2n)`, for `a < 2n`: as [`mul`], with each cross product
-/// `a_j * a_(i-j)` computed once and doubled.
+/// `a_j * a_(i-j)` computed once, as `2a_j * a_(i-j)`.
 #[inline(never)]
-pub fn square<const L: usize, const B: u32>(
-    n_reversed: &[u32; L],
+pub fn square<const L: usize, const P: usize, const B: u32>(
+    n_reversed: &[u32; P],
     n0_inverse: u32,
     a: &[u32; L],
 ) -> [u32; L] {
-    let a_rev = reversed(a);
-    reduce_columns::<L, B>(n_reversed, n0_inverse, |i| {
-        2 * cross_products(a, &a_rev, i) + middle_square(a, i)
-    })
+    let mut doubled = [0u32; P];
+    for (twice, limb) in doubled.iter_mut().zip(a) {
+        *twice = limb << 1;
+    }
+    let a_rev = reversed::<L, P>(a);
+    reduce_columns::<L, P, B>(
+        n_reversed,
+        n0_inverse,
+        #[inline(always)]
+        |i, sums| {
+            // j < i - j, both limbs in range.
+            let (low, high) = ((i + 1).saturating_sub(L), i.div_ceil(2));
+            let sums = if low < high {
+                sums.add_exact(&doubled[low..], &a_rev[L - 1 + low - i..], high - low)
+            } else {
+                sums
+            };
+            sums.add(middle_square(a, i))
+        },
+    )
 }
 
 /// Montgomery reduction by product scanning (FIPS), given column `i`'s sum of partial
@@ -61,17 +90,21 @@ pub fn square<const L: usize, const B: u32>(
 /// products below `2^(2B)` plus a carry below `2^(64-B)`, within a `u64` for the
 /// [`LAYOUTS`].
 #[inline(always)]
-fn reduce_columns<const L: usize, const B: u32>(
-    n_rev: &[u32; L],
+fn reduce_columns<const L: usize, const P: usize, const B: u32>(
+    n_rev: &[u32; P],
     n0_inverse: u32,
-    column_products: impl Fn(usize) -> u64,
+    column_products: impl Fn(usize, ColumnSum) -> ColumnSum,
 ) -> [u32; L] {
+    const { assert!(P == L + PAD) };
     let mask = (1u32 << B) - 1;
-    let mut m = [0u32; L];
+    // Past `m_(i-1)` every entry is still zero at column `i`, and so are the padding
+    // limbs past `m_(L-1)`: the sums below may read beyond their range.
+    let mut m = [0u32; P];
     let mut out = [0u32; L];
     let mut acc = 0u64;
     for i in 0..L {
-        acc += column_products(i) + dot(&m[..i], &n_rev[L - 1 - i..L - 1]);
+        let sum = column_products(i, ColumnSum::ZERO);
+        acc += sum.add_zero_padded(&m, &n_rev[L - 1 - i..], i).total();
         let m_i = (acc as u32).wrapping_mul(n0_inverse) & mask;
         m[i] = m_i;
         acc += u64::from(m_i) * u64::from(n_rev[L - 1]);
@@ -79,7 +112,8 @@ fn reduce_columns<const L: usize, const B: u32>(
     }
     for i in L..2 * L - 1 {
         let from = i + 1 - L;
-        acc += column_products(i) + dot(&m[from..], &n_rev[..2 * L - 1 - i]);
+        let sum = column_products(i, ColumnSum::ZERO);
+        acc += sum.add_zero_padded(&m[from..], n_rev, L - from).total();
         out[i - L] = acc as u32 & mask;
         acc >>= B;
     }
@@ -87,68 +121,154 @@ fn reduce_columns<const L: usize, const B: u32>(
     out
 }
 
-/// The limbs most significant first: a column pairs one operand's low limbs with the
-/// other's high ones, so the column sums walk one operand in this order.
-fn reversed<const L: usize>(x: &[u32; L]) -> [u32; L] {
-    let mut out = *x;
-    out.reverse();
+/// The limbs and [`PAD`] zeros.
+fn padded<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
+    let mut out = [0u32; P];
+    out[..L].copy_from_slice(x);
     out
 }
 
-/// `sum(x_k * y_k)`.
+/// The limbs most significant first, then [`PAD`] zeros: a column pairs one operand's low
+/// limbs with the other's high ones, so the column sums walk one operand in this order.
+pub fn reversed<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
+    let mut out = [0u32; P];
+    for (reversed, limb) in out.iter_mut().zip(x.iter().rev()) {
+        *reversed = *limb;
+    }
+    out
+}
+
+/// A column's running sum of limb products.
 #[cfg(not(target_feature = "simd128"))]
-#[inline(always)]
-fn dot(x: &[u32], y: &[u32]) -> u64 {
-    x.iter()
-        .zip(y)
-        .map(|(x, y)| u64::from(*x) * u64::from(*y))
-        .sum()
+#[derive(Clone, Copy)]
+struct ColumnSum(u64);
+
+#[cfg(not(target_feature = "simd128"))]
+impl ColumnSum {
+    const ZERO: ColumnSum = ColumnSum(0);
+
+    /// Adds `sum(x_k * y_k)` for `k < len`.
+    #[inline(always)]
+    fn add_exact(self, x: &[u32], y: &[u32], len: usize) -> ColumnSum {
+        let products: u64 = x[..len]
+            .iter()
+            .zip(&y[..len])
+            .map(|(x, y)| u64::from(*x) * u64::from(*y))
+            .sum();
+        ColumnSum(self.0 + products)
+    }
+
+    /// As [`ColumnSum::add_exact`]; the SIMD build relies on `x` being zero past `len`.
+    #[inline(always)]
+    fn add_zero_padded(self, x: &[u32], y: &[u32], len: usize) -> ColumnSum {
+        self.add_exact(x, y, len)
+    }
+
+    #[inline(always)]
+    fn add(self, value: u64) -> ColumnSum {
+        ColumnSum(self.0 + value)
+    }
+
+    #[inline(always)]
+    fn total(self) -> u64 {
+        self.0
+    }
 }
 
-/// `sum(x_k * y_k)` four products at a time: `i64x2.extmul_*_i32x4_u` makes two 32x32->64
-/// products per instruction, about twice the scalar loop's speed in V8.
+/// A column's running sum of limb products, in two pairs of `u64` lanes:
+/// `i64x2.extmul_*_i32x4_u` makes two 32x32->64 products per instruction, about twice the
+/// scalar loop's speed in V8. Each column's products and reduction terms go into the same
+/// lanes, added across only once per column.
 #[cfg(target_feature = "simd128")]
-#[inline(always)]
-fn dot(x: &[u32], y: &[u32]) -> u64 {
-    use core::arch::wasm32::{
-        u64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane,
-        u64x2_splat, v128, v128_load,
-    };
-    let x_chunks = x.chunks_exact(4);
-    let y_chunks = y.chunks_exact(4);
-    let tail: u64 = x_chunks
-        .remainder()
-        .iter()
-        .zip(y_chunks.remainder())
-        .map(|(x, y)| u64::from(*x) * u64::from(*y))
-        .sum();
-    let (mut low, mut high) = (u64x2_splat(0), u64x2_splat(0));
-    for (x, y) in x_chunks.zip(y_chunks) {
-        // SAFETY: each chunk is four u32s, the 16 bytes a v128 load reads; wasm loads
-        // need no alignment. (Building the vectors lane by lane measured 2x slower.)
-        let (x, y) = unsafe {
-            (
-                v128_load(x.as_ptr().cast::<v128>()),
-                v128_load(y.as_ptr().cast::<v128>()),
-            )
-        };
-        low = u64x2_add(low, u64x2_extmul_low_u32x4(x, y));
-        high = u64x2_add(high, u64x2_extmul_high_u32x4(x, y));
-    }
-    let sum = u64x2_add(low, high);
-    tail + u64x2_extract_lane::<0>(sum) + u64x2_extract_lane::<1>(sum)
+#[derive(Clone, Copy)]
+struct ColumnSum {
+    low: core::arch::wasm32::v128,
+    high: core::arch::wasm32::v128,
+    scalar: u64,
 }
 
-/// `sum(a_j * a_(i-j))` over `j < i - j` within the limbs: each cross product of column
-/// `i` once.
-#[inline(always)]
-fn cross_products<const L: usize>(a: &[u32; L], a_rev: &[u32; L], i: usize) -> u64 {
-    let low = (i + 1).saturating_sub(L);
-    let high = i.div_ceil(2);
-    if low >= high {
-        return 0;
+#[cfg(target_feature = "simd128")]
+impl ColumnSum {
+    const ZERO: ColumnSum = ColumnSum {
+        low: core::arch::wasm32::u64x2(0, 0),
+        high: core::arch::wasm32::u64x2(0, 0),
+        scalar: 0,
+    };
+
+    /// Lanes kept by the last group of a range `len % 4` limbs long.
+    const LAST_GROUP: [core::arch::wasm32::v128; 4] = {
+        use core::arch::wasm32::u32x4;
+        [
+            u32x4(!0, !0, !0, !0),
+            u32x4(!0, 0, 0, 0),
+            u32x4(!0, !0, 0, 0),
+            u32x4(!0, !0, !0, 0),
+        ]
+    };
+
+    /// Adds `sum(x_k * y_k)` for `k < 4 * groups`.
+    #[inline(always)]
+    fn add_groups(mut self, x: &[u32], y: &[u32], groups: usize) -> ColumnSum {
+        for (x, y) in x[..4 * groups]
+            .chunks_exact(4)
+            .zip(y[..4 * groups].chunks_exact(4))
+        {
+            self = self.add_group(Self::load(x), Self::load(y));
+        }
+        self
     }
-    dot(&a[low..high], &a_rev[L - 1 + low - i..L - 1 + high - i])
+
+    #[inline(always)]
+    fn add_group(self, x: core::arch::wasm32::v128, y: core::arch::wasm32::v128) -> ColumnSum {
+        use core::arch::wasm32::{u64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4};
+        ColumnSum {
+            low: u64x2_add(self.low, u64x2_extmul_low_u32x4(x, y)),
+            high: u64x2_add(self.high, u64x2_extmul_high_u32x4(x, y)),
+            scalar: self.scalar,
+        }
+    }
+
+    /// Four limbs; the caller's slice has them (checked by the indexing).
+    #[inline(always)]
+    fn load(limbs: &[u32]) -> core::arch::wasm32::v128 {
+        let limbs = &limbs[..4];
+        // SAFETY: `limbs` is four u32s, the 16 bytes a v128 load reads; wasm loads need no
+        // alignment. (Building the vectors lane by lane measured 2x slower.)
+        unsafe { core::arch::wasm32::v128_load(limbs.as_ptr().cast()) }
+    }
+
+    /// Adds `sum(x_k * y_k)` for `k < len`; `x` and `y` hold at least `len` rounded up to
+    /// four limbs. The last group's extra limbs are masked off.
+    #[inline(always)]
+    fn add_exact(self, x: &[u32], y: &[u32], len: usize) -> ColumnSum {
+        let full = len / 4;
+        let sums = self.add_groups(x, y, full);
+        if len % 4 == 0 {
+            return sums;
+        }
+        let last_x =
+            core::arch::wasm32::v128_and(Self::load(&x[4 * full..]), Self::LAST_GROUP[len % 4]);
+        sums.add_group(last_x, Self::load(&y[4 * full..]))
+    }
+
+    /// As [`ColumnSum::add_exact`] for an `x` that is zero past `len`: no mask needed.
+    #[inline(always)]
+    fn add_zero_padded(self, x: &[u32], y: &[u32], len: usize) -> ColumnSum {
+        self.add_groups(x, y, len.div_ceil(4))
+    }
+
+    #[inline(always)]
+    fn add(mut self, value: u64) -> ColumnSum {
+        self.scalar += value;
+        self
+    }
+
+    #[inline(always)]
+    fn total(self) -> u64 {
+        use core::arch::wasm32::{u64x2_add, u64x2_extract_lane};
+        let sum = u64x2_add(self.low, self.high);
+        self.scalar + u64x2_extract_lane::<0>(sum) + u64x2_extract_lane::<1>(sum)
+    }
 }
 
 /// `a_(i/2)^2` for an even column `i`, else 0.
@@ -245,13 +365,13 @@ fn double_mod(a: &mut [u32], n: &[u32], bits: u32) {
 /// bits in layout `(L, B)`: `R mod n` by doubling `2^(modulus_bits - 1)`, then `2^(B*L)`
 /// in Montgomery form by square-and-double over the bits of `B*L` (about a dozen
 /// products, where doubling all the way takes thousands of passes).
-pub fn r_squared<const L: usize, const B: u32>(
+pub fn r_squared<const L: usize, const P: usize, const B: u32>(
     n: &[u32; L],
     n0_inverse: u32,
     modulus_bits: usize,
 ) -> [u32; L] {
     let r_bits = B as usize * L;
-    let n_reversed = reversed(n);
+    let n_reversed = reversed::<L, P>(n);
     let mut x = [0u32; L];
     let top = modulus_bits - 1;
     x[top / B as usize] = 1 << (top % B as usize);
@@ -262,7 +382,7 @@ pub fn r_squared<const L: usize, const B: u32>(
     double_mod(&mut x, n, B);
     let exponent_bits = usize::BITS - r_bits.leading_zeros();
     for bit in (0..exponent_bits - 1).rev() {
-        x = square::<L, B>(&n_reversed, n0_inverse, &x);
+        x = square::<L, P, B>(&n_reversed, n0_inverse, &x);
         reduce(&mut x, n, B);
         if r_bits >> bit & 1 == 1 {
             double_mod(&mut x, n, B);

@@ -20,7 +20,8 @@ pub struct Modulus {
     /// Limbs of `limb_bits` bits, padded with zero limbs to one of the compiled layouts:
     /// Montgomery multiplication only needs `R = 2^(limb_bits * limbs)` above `4n`.
     limbs: Vec<u32>,
-    /// The same limbs most significant first, as the products read them.
+    /// The same limbs most significant first and `arith::PAD` zeros, as the products read
+    /// them.
     limbs_reversed: Vec<u32>,
     limb_bits: u32,
     /// `-n^-1 mod 2^limb_bits`.
@@ -39,11 +40,11 @@ pub struct Modulus {
 macro_rules! with_layout {
     ($limbs:expr, $function:ident($($args:expr),*)) => {
         match $limbs {
-            74 => Some($function::<74, 28>($($args),*)),
-            110 => Some($function::<110, 28>($($args),*)),
-            152 => Some($function::<152, 27>($($args),*)),
-            228 => Some($function::<228, 27>($($args),*)),
-            304 => Some($function::<304, 27>($($args),*)),
+            74 => Some($function::<74, { 74 + arith::PAD }, 28>($($args),*)),
+            110 => Some($function::<110, { 110 + arith::PAD }, 28>($($args),*)),
+            152 => Some($function::<152, { 152 + arith::PAD }, 27>($($args),*)),
+            228 => Some($function::<228, { 228 + arith::PAD }, 27>($($args),*)),
+            304 => Some($function::<304, { 304 + arith::PAD }, 27>($($args),*)),
             _ => None,
         }
     };
@@ -71,7 +72,7 @@ impl Modulus {
             .skip(1)
             .collect();
         Modulus {
-            limbs_reversed: limbs.iter().rev().copied().collect(),
+            limbs_reversed: limbs.iter().rev().copied().chain([0; arith::PAD]).collect(),
             limbs,
             limb_bits,
             n0_inverse,
@@ -107,36 +108,39 @@ impl Modulus {
 /// code of its own layout only, not of all five (`from_components` was 14 KB of wasm
 /// with them inlined, 5 KB without).
 #[inline(never)]
-fn r_squared_of<const L: usize, const B: u32>(
+fn r_squared_of<const L: usize, const P: usize, const B: u32>(
     limbs: &[u32],
     n0_inverse: u32,
     bits: usize,
 ) -> Vec<u32> {
     limbs.try_into().map_or_else(
         |_| Vec::new(),
-        |n| arith::r_squared::<L, B>(n, n0_inverse, bits).to_vec(),
+        |n| arith::r_squared::<L, P, B>(n, n0_inverse, bits).to_vec(),
     )
 }
 
 /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `L` limbs of
 /// `B` bits; `None` for any other size.
 #[inline(never)]
-fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<Vec<u32>> {
+fn power<const L: usize, const P: usize, const B: u32>(
+    modulus: &Modulus,
+    s: &[u32],
+) -> Option<Vec<u32>> {
     let n: &[u32; L] = modulus.limbs.as_slice().try_into().ok()?;
-    let n_reversed: &[u32; L] = modulus.limbs_reversed.as_slice().try_into().ok()?;
+    let n_reversed: &[u32; P] = modulus.limbs_reversed.as_slice().try_into().ok()?;
     let s: &[u32; L] = s.try_into().ok()?;
     let r_squared: &[u32; L] = modulus.r_squared.as_slice().try_into().ok()?;
     let n0_inverse = modulus.n0_inverse;
-    let base = arith::mul::<L, B>(n_reversed, n0_inverse, s, r_squared);
+    let base = arith::mul::<L, P, B>(n_reversed, n0_inverse, s, r_squared);
     let mut acc = base;
     let (last_bit, bits) = modulus.exponent_tail.split_last()?;
     for bit in bits {
-        acc = arith::square::<L, B>(n_reversed, n0_inverse, &acc);
+        acc = arith::square::<L, P, B>(n_reversed, n0_inverse, &acc);
         if *bit {
-            acc = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, &base);
+            acc = arith::mul::<L, P, B>(n_reversed, n0_inverse, &acc, &base);
         }
     }
-    acc = arith::square::<L, B>(n_reversed, n0_inverse, &acc);
+    acc = arith::square::<L, P, B>(n_reversed, n0_inverse, &acc);
     // The exponent is odd: its last bit multiplies by `s` itself, not its Montgomery form,
     // which also leaves Montgomery form (`s^(e-1) R * s / R`): one product fewer of 19.
     let last = if *last_bit {
@@ -144,7 +148,7 @@ fn power<const L: usize, const B: u32>(modulus: &Modulus, s: &[u32]) -> Option<V
     } else {
         &core::array::from_fn(|i| u32::from(i == 0))
     };
-    let mut plain = arith::mul::<L, B>(n_reversed, n0_inverse, &acc, last);
+    let mut plain = arith::mul::<L, P, B>(n_reversed, n0_inverse, &acc, last);
     arith::reduce(&mut plain, n, B);
     Some(plain.to_vec())
 }
