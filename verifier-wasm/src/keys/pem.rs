@@ -53,9 +53,17 @@ const CURVES: &[(ObjectIdentifier, Curve)] = &[
     ),
 ];
 
+const BEGIN: &[u8] = b"-----BEGIN ";
+
 /// Parses one PEM block holding a public key or a certificate.
 pub fn parse_pem(text: &str) -> Result<PublicKey> {
-    let blocks = text.matches("-----BEGIN ").count();
+    // Windows rather than `str::matches`, whose two-way searcher is 2 KB of wasm that V8
+    // would compile for every first key.
+    let blocks = text
+        .as_bytes()
+        .windows(BEGIN.len())
+        .filter(|window| *window == BEGIN)
+        .count();
     if blocks != 1 {
         return Err(Error::jwk(format!(
             "expected exactly one PEM block, found {blocks}; pass one public key or certificate"
@@ -264,5 +272,24 @@ mod tests {
         unsigned.extend_from_slice(&(tbs_len as u16).to_be_bytes());
         unsigned.extend_from_slice(&der[4..4 + tbs_len]);
         refused(&unsigned);
+    }
+
+    #[test]
+    fn exactly_one_pem_block_is_read() {
+        let path = format!("{}/tests/keys/p256.pub.pem", env!("CARGO_MANIFEST_DIR"));
+        let pem = std::fs::read_to_string(path).unwrap();
+        assert!(parse_pem(&pem).is_ok());
+        for (text, found) in [
+            (format!("{pem}{pem}"), 2),
+            (pem.replace("-----BEGIN ", "-----BEGIN-"), 0),
+        ] {
+            let error = parse_pem(&text).unwrap_err();
+            assert_eq!(error.code(), "ERR_JWK_INVALID");
+            assert!(
+                error.message().contains(&format!("found {found};")),
+                "{}",
+                error.message()
+            );
+        }
     }
 }
