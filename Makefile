@@ -93,8 +93,9 @@ bench-serve: deps
 bench-rust:
 	$(CARGO) bench -p kmsjwt-verify --bench verify
 
+## Three runs of the JS benchmark (RUNS=n for more) and their summary, then sizes and startup.
 bench-js: wasm
-	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node bench.mjs
+	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && node runs.mjs
 	bash verifier-wasm/bench/sizes.sh
 	$(MAKE) --no-print-directory bench-startup
 

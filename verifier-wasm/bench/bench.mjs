@@ -1,9 +1,11 @@
 // Verification cost in Node: kmsjwt-verify (WebAssembly) next to jose@6, fast-jwt and
 // jsonwebtoken, on the same tokens with the same checks (signature, iss, aud, exp).
 // "cached": the key parsed once; "cold": key text passed on every call.
-// Usage: node bench.mjs [path/to/pkg/node.js]   (make bench-js builds and runs it)
+// Usage: node bench.mjs [path/to/pkg/node.js]   (make bench-js runs it through runs.mjs)
 //   BENCH_ALGS=ES256,ES256K node bench.mjs      only those rows
+//   BENCH_JSON=out.json node bench.mjs          also writes every row's batches there
 import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 import { createVerifier } from "fast-jwt";
@@ -261,4 +263,8 @@ for (const row of pureRows) {
   console.log(
     `| ${row.alg} | ${us(row.kmsjwt)} | ${row.peer}: ${us(row.noble)} | ${ratio(row.kmsjwt, row.noble)} |`,
   );
+}
+
+if (process.env.BENCH_JSON) {
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ rows, pureRows }));
 }
