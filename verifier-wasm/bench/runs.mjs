@@ -43,17 +43,21 @@ console.log(
   `\nSummary of ${RUNS} runs: µs = median of the runs' medians; ratio = lowest-highest over the runs\n`,
 );
 console.log(
-  "| alg | kmsjwt cached | jose cached | ratio | kmsjwt cold | jose cold | ratio |",
+  "| alg | kmsjwt cached | jose cached | fast-jwt cached | jsonwebtoken cached | kmsjwt cold | jose cold |",
 );
 console.log("|---|---|---|---|---|---|---|");
 for (const { alg } of runs[0].rows) {
   const rows = runs.map((run) => run.rows.find((row) => row.alg === alg));
-  const us = (name) => median(rows.map((row) => median(row[name]))).toFixed(1);
-  const ratios = (name, base) =>
-    range(rows.map((row) => ratio(row[name], row[base])));
+  const us = (name) => median(rows.map((row) => median(row[name]))).toFixed(0);
+  // A verifier's µs and its ratios to jose's time (the same kind: cached or cold).
+  const cell = (name, base) =>
+    rows[0][name] === undefined
+      ? "n/a"
+      : `${us(name)} (${range(rows.map((row) => ratio(row[name], row[base])))})`;
   console.log(
-    `| ${alg} | ${us("kmsjwt cached")} | ${us("jose cached")} | ${ratios("kmsjwt cached", "jose cached")} | ` +
-      `${us("kmsjwt cold")} | ${us("jose cold")} | ${ratios("kmsjwt cold", "jose cold")} |`,
+    `| ${alg} | ${cell("kmsjwt cached", "jose cached")} | ${us("jose cached")} | ` +
+      `${cell("fast-jwt cached", "jose cached")} | ${cell("jsonwebtoken cached", "jose cached")} | ` +
+      `${cell("kmsjwt cold", "jose cold")} | ${us("jose cold")} |`,
   );
 }
 if (runs[0].pureRows.length > 0) {
@@ -62,7 +66,7 @@ if (runs[0].pureRows.length > 0) {
   for (const { alg, peer } of runs[0].pureRows) {
     const rows = runs.map((run) => run.pureRows.find((row) => row.alg === alg));
     const us = (name) =>
-      median(rows.map((row) => median(row[name]))).toFixed(1);
+      median(rows.map((row) => median(row[name]))).toFixed(0);
     console.log(
       `| ${alg} | ${us("kmsjwt")} | ${peer}: ${us("noble")} | ${range(rows.map((row) => ratio(row.kmsjwt, row.noble)))} |`,
     );
