@@ -32,13 +32,16 @@ struct Parameters {
     generator_x: &'static str,
     generator_y: &'static str,
     a: Coefficient,
-    /// Window bits of the tables: 7 for the generator's (built once per process; for
-    /// P-521, 75 windows of 64 points, about 650 KB), 6 or 5 for a key's (one per key in
-    /// use; 88 KB for a 256-bit curve, 200 KB for P-384, 230 KB for P-521). Against the
-    /// 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and ES512 13% faster (and
-    /// EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes as P-256's). P-384
-    /// keys then went from 5 to 6 bits, about 10% faster again for 12-13 ms instead of 8
-    /// to build a key's table; P-521 keys at 6 bits were faster too but took 28 ms.
+    /// Window bits of the tables: 7 for the generator's (8 for P-384; built once per
+    /// process; for P-521, 75 windows of 64 points, about 650 KB), 6 or 5 for a key's (7
+    /// for P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384, 230 KB
+    /// for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and
+    /// ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes
+    /// as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
+    /// session 6, to 8 and 7 bits: 12-15% faster again, for a generator table of 590 KB
+    /// that takes about 60 ms instead of 33 to build with the first key's, and 21 ms
+    /// instead of 12-13 for each further key's table (8 and 6 bits measured 6% faster).
+    /// P-521 keys at 6 bits were faster too but took 28 ms.
     generator_window_bits: usize,
     key_window_bits: usize,
 }
@@ -72,8 +75,8 @@ const P384: Parameters = Parameters {
     generator_y: "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0\
                   0a60b1ce1d7e819d7a431d7c90ea0e5f",
     a: Coefficient::MinusThree,
-    generator_window_bits: 7,
-    key_window_bits: 6,
+    generator_window_bits: 8,
+    key_window_bits: 7,
 };
 
 const P521: Parameters = Parameters {

@@ -191,7 +191,7 @@ mod tests {
             u64::MAX >> 1,
         ] {
             let limbs = [scalar as u32, (scalar >> 32) as u32];
-            for window_bits in 2..=6 {
+            for window_bits in 2..=8 {
                 let windows = windows_for(64, window_bits);
                 let digits = signed_digits(&limbs, window_bits, windows);
                 let half = 1i32 << (window_bits - 1);
