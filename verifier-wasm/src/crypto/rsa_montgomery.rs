@@ -130,7 +130,7 @@ fn padded<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
 
 /// The limbs most significant first, then [`PAD`] zeros: a column pairs one operand's low
 /// limbs with the other's high ones, so the column sums walk one operand in this order.
-pub fn reversed<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
+fn reversed<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
     let mut out = [0u32; P];
     for (reversed, limb) in out.iter_mut().zip(x.iter().rev()) {
         *reversed = *limb;
