@@ -100,10 +100,11 @@ bench-js: wasm
 	$(MAKE) --no-print-directory bench-startup
 
 ## Startup of a Worker in workerd (Miniflare) with and without the package, then the
-## steps of a first verification timed inside V8 (Node), and the wasm each step compiles.
+## steps of a first verification timed inside V8 (Node), the wasm each step compiles, and
+## the one-off cost of the curves' fixed-base tables.
 bench-startup: wasm
 	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && \
-	  node startup.mjs && node startup-v8.mjs && node startup-path.mjs
+	  node startup.mjs && node startup-v8.mjs && node startup-path.mjs && node tables.mjs
 
 ## make www: the JWT inspector page with a copy of the package, in www/dist (a static
 ## folder any host can serve). make www-serve serves it on 127.0.0.1 (WWW_PORT, default 8080).

@@ -39,8 +39,9 @@ struct Parameters {
     /// ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes
     /// as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
     /// session 6, to 8 and 7 bits: 12-15% faster again, for a generator table of 590 KB
-    /// that takes about 60 ms instead of 33 to build with the first key's, and 21 ms
-    /// instead of 12-13 for each further key's table (8 and 6 bits measured 6% faster).
+    /// that takes 55-65 ms instead of 34 to build with the first key's, and 18-23 ms
+    /// instead of 10.5 for each further key's table (`bench/tables.mjs`; 8 and 6 bits
+    /// measured 6% faster).
     /// P-521 keys at 6 bits were faster too but took 28 ms.
     generator_window_bits: usize,
     key_window_bits: usize,
