@@ -364,14 +364,15 @@ fn double_mod(a: &mut [u32], n: &[u32], bits: u32) {
 /// `R^2 mod n`, the constant that enters Montgomery form, for an `n` of `modulus_bits`
 /// bits in layout `(L, B)`: `R mod n` by doubling `2^(modulus_bits - 1)`, then `2^(B*L)`
 /// in Montgomery form by square-and-double over the bits of `B*L` (about a dozen
-/// products, where doubling all the way takes thousands of passes).
+/// products, where doubling all the way takes thousands of passes). `n_reversed` is the
+/// key's constant that [`square`] takes.
 pub fn r_squared<const L: usize, const P: usize, const B: u32>(
     n: &[u32; L],
+    n_reversed: &[u32; P],
     n0_inverse: u32,
     modulus_bits: usize,
 ) -> [u32; L] {
     let r_bits = B as usize * L;
-    let n_reversed = reversed::<L, P>(n);
     let mut x = [0u32; L];
     let top = modulus_bits - 1;
     x[top / B as usize] = 1 << (top % B as usize);
@@ -382,7 +383,7 @@ pub fn r_squared<const L: usize, const P: usize, const B: u32>(
     double_mod(&mut x, n, B);
     let exponent_bits = usize::BITS - r_bits.leading_zeros();
     for bit in (0..exponent_bits - 1).rev() {
-        x = square::<L, P, B>(&n_reversed, n0_inverse, &x);
+        x = square::<L, P, B>(n_reversed, n0_inverse, &x);
         reduce(&mut x, n, B);
         if r_bits >> bit & 1 == 1 {
             double_mod(&mut x, n, B);

@@ -63,8 +63,12 @@ impl Modulus {
         let n0_inverse = limbs
             .first()
             .map_or(0, |n0| arith::negated_inverse(*n0, limb_bits));
-        let r_squared =
-            with_layout!(count, r_squared_of(&limbs, n0_inverse, bits)).unwrap_or_default();
+        let limbs_reversed: Vec<u32> = limbs.iter().rev().copied().chain([0; arith::PAD]).collect();
+        let r_squared = with_layout!(
+            count,
+            r_squared_of(&limbs, &limbs_reversed, n0_inverse, bits)
+        )
+        .unwrap_or_default();
         let exponent_tail = exponent
             .iter()
             .flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1))
@@ -72,7 +76,7 @@ impl Modulus {
             .skip(1)
             .collect();
         Modulus {
-            limbs_reversed: limbs.iter().rev().copied().chain([0; arith::PAD]).collect(),
+            limbs_reversed,
             limbs,
             limb_bits,
             n0_inverse,
@@ -110,13 +114,16 @@ impl Modulus {
 #[inline(never)]
 fn r_squared_of<const L: usize, const P: usize, const B: u32>(
     limbs: &[u32],
+    limbs_reversed: &[u32],
     n0_inverse: u32,
     bits: usize,
 ) -> Vec<u32> {
-    limbs.try_into().map_or_else(
-        |_| Vec::new(),
-        |n| arith::r_squared::<L, P, B>(n, n0_inverse, bits).to_vec(),
-    )
+    match (limbs.try_into(), limbs_reversed.try_into()) {
+        (Ok(n), Ok(n_reversed)) => {
+            arith::r_squared::<L, P, B>(n, n_reversed, n0_inverse, bits).to_vec()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `L` limbs of
