@@ -220,11 +220,15 @@ pub fn spki_der_to_pem(der: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A PEM file of `tests/keys`.
+    fn pem_of(file: &str) -> String {
+        let path = format!("{}/tests/keys/{file}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
     /// The DER inside a PEM file of `tests/keys`.
     fn der_of(file: &str) -> Vec<u8> {
-        let path = format!("{}/tests/keys/{file}", env!("CARGO_MANIFEST_DIR"));
-        let pem = std::fs::read_to_string(path).unwrap();
-        der::pem::decode_vec(pem.as_bytes()).unwrap().1
+        der::pem::decode_vec(pem_of(file).as_bytes()).unwrap().1
     }
 
     #[test]
@@ -276,8 +280,7 @@ mod tests {
 
     #[test]
     fn exactly_one_pem_block_is_read() {
-        let path = format!("{}/tests/keys/p256.pub.pem", env!("CARGO_MANIFEST_DIR"));
-        let pem = std::fs::read_to_string(path).unwrap();
+        let pem = pem_of("p256.pub.pem");
         assert!(parse_pem(&pem).is_ok());
         for (text, found) in [
             (format!("{pem}{pem}"), 2),
