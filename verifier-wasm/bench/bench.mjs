@@ -13,6 +13,7 @@ import { SignJWT, importSPKI, jwtVerify } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 
 import { KEYS } from "./keys.mjs";
+import { median, perRoundRatio } from "./stats.mjs";
 
 const pkg =
   process.argv[2] ?? new URL("../pkg/node.js", import.meta.url).pathname;
@@ -52,9 +53,6 @@ async function fixture(alg) {
 const WARM_MS = Number(process.env.WARM_MS ?? 500);
 const BATCHES = 21;
 
-const median = (values) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 async function measureTogether(fns, { minMs = 50 } = {}) {
   const plans = [];
   for (const [name, fn] of Object.entries(fns)) {
@@ -83,9 +81,7 @@ async function measureTogether(fns, { minMs = 50 } = {}) {
 const us = (batches) =>
   batches === undefined ? "n/a" : median(batches).toFixed(1);
 const ratio = (batches, base) =>
-  batches === undefined
-    ? "n/a"
-    : `${median(batches.map((time, k) => time / base[k])).toFixed(2)}x`;
+  batches === undefined ? "n/a" : `${perRoundRatio(batches, base).toFixed(2)}x`;
 
 const options = { issuer: ISSUER, audience: AUDIENCE };
 const rows = [];

@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { SignJWT } from "jose";
 
 import { KEYS } from "./keys.mjs";
+import { median, perRoundRatio } from "./stats.mjs";
 
 const [alg, ...packages] = process.argv.slice(2);
 if (!KEYS[alg] || packages.length === 0) {
@@ -52,10 +53,8 @@ for (let batch = 0; batch < BATCHES; batch += 1) {
     results[index].push(((performance.now() - start) * 1000) / 100);
   }
 }
-const median = (values) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const [index, times] of results.entries()) {
-  const ratio = median(times.map((time, batch) => time / results[0][batch]));
+  const ratio = perRoundRatio(times, results[0]);
   console.log(
     `${alg} ${packages[index]}: min ${Math.min(...times).toFixed(1)} µs, median ${median(times).toFixed(1)} µs, ${ratio.toFixed(3)}x the first`,
   );

@@ -9,15 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { median, perRoundRatio } from "./stats.mjs";
+
 const RUNS = Number(process.env.RUNS ?? 3);
 const bench = new URL("bench.mjs", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "kmsjwt-bench-"));
 
-const median = (values) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-// A run's ratio: the median of its per-round ratios, as bench.mjs prints it.
-const ratio = (batches, base) =>
-  median(batches.map((time, k) => time / base[k]));
 const range = (values) => {
   const low = Math.min(...values).toFixed(2);
   const high = Math.max(...values).toFixed(2);
@@ -53,7 +50,7 @@ for (const { alg } of runs[0].rows) {
   const cell = (name, base) =>
     rows[0][name] === undefined
       ? "n/a"
-      : `${us(name)} (${range(rows.map((row) => ratio(row[name], row[base])))})`;
+      : `${us(name)} (${range(rows.map((row) => perRoundRatio(row[name], row[base])))})`;
   console.log(
     `| ${alg} | ${cell("kmsjwt cached", "jose cached")} | ${us("jose cached")} | ` +
       `${cell("fast-jwt cached", "jose cached")} | ${cell("jsonwebtoken cached", "jose cached")} | ` +
@@ -68,7 +65,7 @@ if (runs[0].pureRows.length > 0) {
     const us = (name) =>
       median(rows.map((row) => median(row[name]))).toFixed(0);
     console.log(
-      `| ${alg} | ${us("kmsjwt")} | ${peer}: ${us("noble")} | ${range(rows.map((row) => ratio(row.kmsjwt, row.noble)))} |`,
+      `| ${alg} | ${us("kmsjwt")} | ${peer}: ${us("noble")} | ${range(rows.map((row) => perRoundRatio(row.kmsjwt, row.noble)))} |`,
     );
   }
 }

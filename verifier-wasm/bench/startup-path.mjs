@@ -1,42 +1,19 @@
-// What V8 compiles on the way to the first verification: a fresh Node process per alg with
-// --trace-wasm-compilation-times parses one key and verifies one token, and this prints
+// What V8 compiles on the way to the first verification: fresh Node processes per alg with
+// --trace-wasm-compilation-times parse one key and verify one token, and this prints
 // how many wasm functions each step compiled with Liftoff (V8 compiles a function on its
 // first call) and their body bytes, largest first when the .wasm has a name section
 // (KEEP_NAMES=1 bash verifier-wasm/build-pkg.sh DIR). Compile time grows with those bytes;
 // the README's startup section quotes them.
 // Usage: node startup-path.mjs [path/to/pkg] [functions to list per step, default 0]
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
+import { signedToken } from "./keys.mjs";
+
 const pkg = process.argv[2] ?? new URL("../pkg", import.meta.url).pathname;
 const LIST = Number(process.argv[3] ?? 0);
-const ALGS = {
-  ES256: [
-    ["ec", { namedCurve: "P-256" }],
-    "sha256",
-    { dsaEncoding: "ieee-p1363" },
-  ],
-  RS256: [["rsa", { modulusLength: 2048 }], "sha256", {}],
-  EdDSA: [["ed25519", {}], null, {}],
-};
-
-function fixture(alg) {
-  const [keyType, hash, signOptions] = ALGS[alg];
-  const { publicKey, privateKey } = generateKeyPairSync(...keyType);
-  const part = (value) =>
-    Buffer.from(JSON.stringify(value)).toString("base64url");
-  const input = `${part({ alg })}.${part({ sub: "user-1", exp: 2e9 })}`;
-  const signature = sign(hash, Buffer.from(input), {
-    key: privateKey,
-    ...signOptions,
-  });
-  return {
-    pem: publicKey.export({ type: "spki", format: "pem" }),
-    token: `${input}.${signature.toString("base64url")}`,
-  };
-}
+const ALGS = ["ES256", "RS256", "EdDSA"];
 
 // The module's function names by index, from its name section (empty without one).
 function functionNames(bytes) {
@@ -87,20 +64,47 @@ function functionNames(bytes) {
   return names;
 }
 
-// Runs in the fresh process: markers on stderr around each step, V8's trace on stdout.
+// Runs in the fresh process, up to and including step STEPS of: instantiate (0), the
+// first key (1), the first verification (2). Markers printed between steps would not
+// order reliably against V8's trace, which goes through its own buffer, so each step's
+// functions are told apart by running the steps before it alone.
 const child = `
   import { readFileSync } from "node:fs";
   const pkg = ${JSON.stringify(pathToFileURL(`${pkg}/`).href)};
   const { pem, token } = JSON.parse(process.env.FIXTURE);
+  const steps = Number(process.env.STEPS);
   const glue = await import(pkg + "kmsjwt_verify.js");
   const api = await import(pkg + "api.js");
   glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL("kmsjwt_verify_bg.wasm", pkg))) });
-  console.log("STEP key");
-  const verifier = new api.Verifier(pem, {});
-  console.log("STEP first");
-  verifier.verify(token);
-  console.log("STEP end");
+  const verifier = steps >= 1 ? new api.Verifier(pem, {}) : null;
+  if (steps >= 2) verifier.verify(token);
 `;
+
+// The functions Liftoff compiled in a fresh process running `steps` steps: index -> bytes.
+function compiledBy(steps, fixture) {
+  const trace = execFileSync(
+    process.execPath,
+    ["--trace-wasm-compilation-times", "--input-type=module", "-e", child],
+    {
+      env: {
+        ...process.env,
+        FIXTURE: JSON.stringify(fixture),
+        STEPS: String(steps),
+      },
+    },
+  ).toString();
+  const compiled = new Map();
+  for (const match of trace.matchAll(/#(\d+) using Liftoff.*bodysize (\d+)/g)) {
+    compiled.set(Number(match[1]), Number(match[2]));
+  }
+  return compiled;
+}
+
+// Functions compiled by a step: those of its process and not of the one before.
+const added = (after, before) =>
+  [...after]
+    .filter(([index]) => !before.has(index))
+    .map(([index, bytes]) => ({ index, bytes }));
 
 const names = functionNames(
   new Uint8Array(readFileSync(`${pkg}/kmsjwt_verify_bg.wasm`)),
@@ -111,25 +115,15 @@ console.log(
     "|---|---|---|---|---|",
 );
 const listings = [];
-for (const alg of Object.keys(ALGS)) {
-  const trace = execFileSync(
-    process.execPath,
-    ["--trace-wasm-compilation-times", "--input-type=module", "-e", child],
-    { env: { ...process.env, FIXTURE: JSON.stringify(fixture(alg)) } },
-  ).toString();
-  const steps = { key: [], first: [] };
-  let step = null;
-  for (const line of trace.split("\n")) {
-    const marker = /^STEP (\w+)/.exec(line);
-    if (marker) {
-      step = steps[marker[1]] ?? null;
-      continue;
-    }
-    const compiled = /#(\d+) using Liftoff.*bodysize (\d+)/.exec(line);
-    if (compiled && step) {
-      step.push({ index: Number(compiled[1]), bytes: Number(compiled[2]) });
-    }
-  }
+for (const alg of ALGS) {
+  const fixture = signedToken(alg);
+  const [instantiated, keyed, verified] = [0, 1, 2].map((steps) =>
+    compiledBy(steps, fixture),
+  );
+  const steps = {
+    key: added(keyed, instantiated),
+    first: added(verified, keyed),
+  };
   const kb = (list) =>
     (list.reduce((sum, entry) => sum + entry.bytes, 0) / 1000).toFixed(1);
   console.log(

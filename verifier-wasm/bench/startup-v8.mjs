@@ -11,36 +11,14 @@
 // Usage: node [V8 flags] startup-v8.mjs [path/to/pkg]   (make bench-startup); the flags
 // reach every fresh process, e.g. --no-wasm-lazy-compilation.
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
 import { pathToFileURL } from "node:url";
+
+import { signedToken } from "./keys.mjs";
+import { median } from "./stats.mjs";
 
 const pkg = process.argv[2] ?? new URL("../pkg", import.meta.url).pathname;
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
-const ALGS = {
-  ES256: [
-    ["ec", { namedCurve: "P-256" }],
-    "sha256",
-    { dsaEncoding: "ieee-p1363" },
-  ],
-  RS256: [["rsa", { modulusLength: 2048 }], "sha256", {}],
-  EdDSA: [["ed25519", {}], null, {}],
-};
-
-function fixture(alg) {
-  const [keyType, hash, signOptions] = ALGS[alg];
-  const { publicKey, privateKey } = generateKeyPairSync(...keyType);
-  const part = (value) =>
-    Buffer.from(JSON.stringify(value)).toString("base64url");
-  const input = `${part({ alg })}.${part({ sub: "user-1", exp: 2e9 })}`;
-  const signature = sign(hash, Buffer.from(input), {
-    key: privateKey,
-    ...signOptions,
-  });
-  return {
-    pem: publicKey.export({ type: "spki", format: "pem" }),
-    token: `${input}.${signature.toString("base64url")}`,
-  };
-}
+const ALGS = ["ES256", "RS256", "EdDSA"];
 
 // Runs in the fresh process; the package's own files, no entry point, so that each step
 // is timed on its own.
@@ -67,8 +45,6 @@ const child = `
   }));
 `;
 
-const median = (values) =>
-  values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const steps = ["compile", "instantiate", "key", "first", "second"];
 
 console.log(
@@ -76,8 +52,8 @@ console.log(
 );
 console.log(`| alg | ${steps.join(" | ")} | compile to first verify |`);
 console.log(`|---|${steps.map(() => "---|").join("")}---|`);
-for (const alg of Object.keys(ALGS)) {
-  const env = { ...process.env, FIXTURE: JSON.stringify(fixture(alg)) };
+for (const alg of ALGS) {
+  const env = { ...process.env, FIXTURE: JSON.stringify(signedToken(alg)) };
   const rounds = Array.from({ length: ROUNDS }, () =>
     JSON.parse(
       execFileSync(

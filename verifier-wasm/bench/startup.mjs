@@ -18,6 +18,8 @@ import { join } from "node:path";
 
 import { SignJWT, exportJWK } from "jose";
 
+import { median } from "./stats.mjs";
+
 // esbuild and Miniflare are the versions the package tests pin.
 const require = createRequire(
   new URL("../js-tests/package.json", import.meta.url),
@@ -114,7 +116,6 @@ async function round(outdir, variant, alg) {
   };
 }
 
-const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
 const dir = mkdtempSync(join(tmpdir(), "kmsjwt-startup-"));
 try {
   const data = await fixtures();
