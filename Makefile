@@ -99,9 +99,9 @@ bench-js: wasm
 	bash verifier-wasm/bench/sizes.sh
 	$(MAKE) --no-print-directory bench-startup
 
-## Startup of a Worker in workerd (Miniflare) with and without the package, then the
-## steps of a first verification timed inside V8 (Node), the wasm each step compiles, and
-## the one-off cost of the curves' fixed-base tables.
+## Startup of a Worker in workerd (its binary, run directly) with and without the package,
+## then the steps of a first verification timed inside V8 (Node), the wasm each step
+## compiles, and the one-off cost of the curves' fixed-base tables.
 bench-startup: wasm
 	cd verifier-wasm/bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && \
 	  node startup.mjs && node startup-v8.mjs && node startup-path.mjs && node tables.mjs

@@ -1,65 +1,64 @@
-// Startup cost in workerd (Cloudflare's runtime, via Miniflare): a Worker that imports
-// kmsjwt-verify and verifies one token per request, next to the same Worker without it.
-// Time inside a Worker is frozen between I/O, so everything is timed from outside:
-//   ready: new Miniflare(...) until the Worker is loaded (includes compiling the .wasm)
-//   first: the first request (instantiation is done; the first verify of that alg)
+// Startup cost in workerd (Cloudflare's runtime, the binary from npm, run directly): a
+// Worker that imports kmsjwt-verify and verifies one token per request, next to the same
+// Worker without it. Time inside a Worker stands still between I/O, so everything is timed
+// from outside, per fresh workerd process:
+//   ready: spawn until workerd reports its socket listening (the Worker is loaded: the
+//          .wasm compiled, the glue evaluated and the module instantiated)
+//   first: the first request (the first verify of that alg)
 //   warm:  a later request
 // Startup cost = (ready + first) of the kmsjwt Worker - (ready + first) of the plain one.
 // It splits in two with a third Worker that imports the package (so workerd loads the
 // .wasm and the glue instantiates it) but answers like the plain one:
 //   load:         import-only Worker - plain Worker
 //   first verify: kmsjwt Worker - import-only Worker
+// workerd is driven directly rather than through Miniflare: Miniflare's own work on a
+// larger Worker (reading and parsing its modules in Node, its proxy service) added 15-35 ms
+// that no deployed Worker pays.
 // Usage: node startup.mjs [path/to/pkg]   (make bench-startup)
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   WORKERD_V8_FLAGS="--no-wasm-lazy-compilation" node startup.mjs   V8 flags for workerd
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 
-import { SignJWT, exportJWK } from "jose";
-
+import { signedToken } from "./keys.mjs";
 import { median } from "./stats.mjs";
 
-// esbuild and Miniflare are the versions the package tests pin.
+// esbuild and workerd are the versions the package tests pin.
 const require = createRequire(
   new URL("../js-tests/package.json", import.meta.url),
 );
 const { build } = require("esbuild");
-const { Miniflare } = require("miniflare");
+const workerd = require("workerd").default;
 
 const pkg = process.argv[2] ?? new URL("../pkg", import.meta.url).pathname;
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
-const ALGS = {
-  ES256: ["ec", { namedCurve: "P-256" }],
-  RS256: ["rsa", { modulusLength: 2048 }],
-  EdDSA: ["ed25519", {}],
-};
+const ALGS = ["ES256", "RS256", "EdDSA"];
+const V8_FLAGS = (process.env.WORKERD_V8_FLAGS ?? "")
+  .split(" ")
+  .filter(Boolean);
 
-async function fixtures() {
-  const out = {};
-  for (const [alg, [type, params]] of Object.entries(ALGS)) {
-    const { publicKey, privateKey } = generateKeyPairSync(type, params);
-    const token = await new SignJWT({ sub: "user-1" })
-      .setProtectedHeader({ alg })
-      .setIssuer("https://issuer.example")
-      .setExpirationTime("1h")
-      .sign(privateKey);
-    out[alg] = { token, jwk: { ...(await exportJWK(publicKey)), alg } };
-  }
-  return out;
-}
+// A JWK (the form a Worker usually holds) and a token per alg.
+const FIXTURES = Object.fromEntries(
+  ALGS.map((alg) => {
+    const { jwk, token } = signedToken(alg);
+    return [alg, { jwk, token }];
+  }),
+);
 
 // variant: "plain", "import" (the package loaded, not called) or "kmsjwt".
 const workerSource = (variant) => `
 ${variant === "plain" ? "" : 'import { verify } from "kmsjwt-verify";'}
-const FIXTURES = globalThis.FIXTURES;
+const FIXTURES = ${JSON.stringify(FIXTURES)};
 export default {
   async fetch(request) {
     const alg = new URL(request.url).pathname.slice(1);
     const { token, jwk } = FIXTURES[alg];
     ${
       variant === "kmsjwt"
-        ? 'const { payload } = verify(token, jwk, { issuer: "https://issuer.example" });'
+        ? "const { payload } = verify(token, jwk);"
         : "const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));"
     }
     ${variant === "import" ? 'if (typeof verify !== "function") throw new Error("no verify");' : ""}
@@ -67,12 +66,10 @@ export default {
   },
 };`;
 
-async function bundle(dir, variant, fixtureData) {
+// Bundles the Worker and writes a workerd config next to it; returns the config's path.
+async function bundle(dir, variant) {
   const entry = join(dir, `entry-${variant}.mjs`);
-  writeFileSync(
-    entry,
-    `globalThis.FIXTURES = ${JSON.stringify(fixtureData)};\n${workerSource(variant)}`,
-  );
+  writeFileSync(entry, workerSource(variant));
   const outdir = join(dir, `out-${variant}`);
   await build({
     entryPoints: [entry],
@@ -85,55 +82,84 @@ async function bundle(dir, variant, fixtureData) {
     outdir,
     logLevel: "warning",
   });
-  return outdir;
+  // The entry module first: workerd runs the first module listed.
+  const files = readdirSync(outdir).sort(
+    (a, b) => Number(b.startsWith("entry")) - Number(a.startsWith("entry")),
+  );
+  const modules = files.map((file) =>
+    file.endsWith(".wasm")
+      ? `(name = "${file}", wasm = embed "${file}")`
+      : `(name = "${file}", esModule = embed "${file}")`,
+  );
+  const config = join(outdir, "config.capnp");
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+  v8Flags = ${JSON.stringify(V8_FLAGS)},
+);
+const worker :Workerd.Worker = (
+  modules = [${modules.join(", ")}],
+  compatibilityDate = "2025-09-01",
+);
+`,
+  );
+  return config;
 }
 
-async function round(outdir, variant, alg) {
+// One fresh workerd process: its port comes over the control pipe once it listens.
+async function round(config, alg) {
   const start = performance.now();
-  const worker = new Miniflare({
-    modules: true,
-    scriptPath: join(outdir, `entry-${variant}.js`),
-    modulesRoot: outdir,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-09-01",
+  const child = spawn(workerd, ["serve", config, "--control-fd=3"], {
+    stdio: ["ignore", "inherit", "inherit", "pipe"],
   });
-  await worker.ready;
-  const ready = performance.now();
-  const first = await worker.dispatchFetch(`http://localhost/${alg}`);
-  if ((await first.text()) !== "user-1")
-    throw new Error("first request failed");
-  const afterFirst = performance.now();
-  await (await worker.dispatchFetch(`http://localhost/${alg}`)).text();
-  const afterWarm = performance.now();
-  await worker.dispose();
-  return {
-    ready: ready - start,
-    first: afterFirst - ready,
-    warm: afterWarm - afterFirst,
-  };
+  try {
+    let port;
+    for await (const line of createInterface(child.stdio[3])) {
+      const message = JSON.parse(line);
+      if (message.event === "listen" && message.socket === "http") {
+        port = message.port;
+        break;
+      }
+    }
+    if (port === undefined) throw new Error("workerd exited before listening");
+    const ready = performance.now();
+    const url = `http://127.0.0.1:${port}/${alg}`;
+    const first = await (await fetch(url)).text();
+    const afterFirst = performance.now();
+    if (first !== "user-1") throw new Error(`first request: ${first}`);
+    await (await fetch(url)).text();
+    const afterWarm = performance.now();
+    return {
+      ready: ready - start,
+      first: afterFirst - ready,
+      warm: afterWarm - afterFirst,
+    };
+  } finally {
+    child.kill();
+    await new Promise((resolve) =>
+      child.exitCode === null ? child.once("exit", resolve) : resolve(),
+    );
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), "kmsjwt-startup-"));
 try {
-  const data = await fixtures();
   const variants = ["plain", "import", "kmsjwt"];
-  const outdirs = {};
-  for (const variant of variants) {
-    outdirs[variant] = await bundle(dir, variant, data);
-  }
+  const configs = {};
+  for (const variant of variants) configs[variant] = await bundle(dir, variant);
   console.log(
-    `workerd via Miniflare, medians of ${ROUNDS} fresh Workers each, ms\n\n` +
+    `workerd ${require("workerd/package.json").version}, medians of ${ROUNDS} fresh processes each, ms${V8_FLAGS.length ? `, V8 flags ${V8_FLAGS.join(" ")}` : ""}\n\n` +
       "| alg | plain ready + first | kmsjwt ready + first | startup cost | of which load | of which first verify | kmsjwt warm request |\n" +
       "|---|---|---|---|---|---|---|",
   );
-  for (const alg of Object.keys(ALGS)) {
+  for (const alg of ALGS) {
     const rows = { plain: [], import: [], kmsjwt: [] };
     for (let i = 0; i < ROUNDS; i += 1) {
       for (const variant of variants) {
-        rows[variant].push(await round(outdirs[variant], variant, alg));
+        rows[variant].push(await round(configs[variant], alg));
       }
     }
     const total = (list) => median(list.map((r) => r.ready + r.first));
