@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 pub enum EcPublicKey {
     P256(PreparedKey<8>),
     P384(PreparedKey<12>),
-    P521(PreparedKey<17>),
+    P521(PreparedKey<18>),
     Secp256k1(PreparedKey<8>),
 }
 

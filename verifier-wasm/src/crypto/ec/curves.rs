@@ -33,8 +33,8 @@ struct Parameters {
     generator_y: &'static str,
     a: Coefficient,
     /// Window bits of the tables: 7 for the generator's (8 for P-384; built once per
-    /// process; for P-521, 75 windows of 64 points, about 650 KB), 6 or 5 for a key's (7
-    /// for P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384, 230 KB
+    /// process; for P-521, 75 windows of 64 points, about 690 KB), 6 for a key's (7 for
+    /// P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384, 400 KB
     /// for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and
     /// ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes
     /// as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
@@ -42,7 +42,9 @@ struct Parameters {
     /// that takes 55-65 ms instead of 34 to build with the first key's, and 18-23 ms
     /// instead of 10.5 for each further key's table (`bench/tables.mjs`; 8 and 6 bits
     /// measured 6% faster).
-    /// P-521 keys at 6 bits were faster too but took 28 ms.
+    /// P-521 keys at 6 bits were faster too but took 28 ms to build; once P-521 had its
+    /// 29-bit field (session 7, `mersenne521`), 6 bits took 17 ms per key (the old
+    /// package's 5 bits took 15) for 9% faster ES512 (`compare.mjs`), and 400 KB per key.
     generator_window_bits: usize,
     key_window_bits: usize,
 }
@@ -93,7 +95,7 @@ const P521: Parameters = Parameters {
                   662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
     a: Coefficient::MinusThree,
     generator_window_bits: 7,
-    key_window_bits: 5,
+    key_window_bits: 6,
 };
 
 const SECP256K1: Parameters = Parameters {
@@ -109,22 +111,28 @@ const SECP256K1: Parameters = Parameters {
 
 pub fn p256() -> &'static Curve<8> {
     static CURVE: OnceLock<Curve<8>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P256, p256_mul))
+    CURVE.get_or_init(|| Curve::new(&P256, |prime| Field::new(prime).with_special_mul(p256_mul)))
 }
 
 pub fn p384() -> &'static Curve<12> {
     static CURVE: OnceLock<Curve<12>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P384, p384_mul))
+    CURVE.get_or_init(|| Curve::new(&P384, |prime| Field::new(prime).with_special_mul(p384_mul)))
 }
 
-pub fn p521() -> &'static Curve<17> {
-    static CURVE: OnceLock<Curve<17>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&P521, p521_mul))
+/// 18 limbs: 29-bit ones for the coordinates ([`Field::mersenne521`]), so the scalars
+/// (modulo the order, in Montgomery form) take 18 32-bit limbs too, the top one zero.
+pub fn p521() -> &'static Curve<18> {
+    static CURVE: OnceLock<Curve<18>> = OnceLock::new();
+    CURVE.get_or_init(|| Curve::new(&P521, Field::mersenne521))
 }
 
 pub fn secp256k1() -> &'static Curve<8> {
     static CURVE: OnceLock<Curve<8>> = OnceLock::new();
-    CURVE.get_or_init(|| Curve::new(&SECP256K1, secp256k1_mul))
+    CURVE.get_or_init(|| {
+        Curve::new(&SECP256K1, |prime| {
+            Field::new(prime).with_special_mul(secp256k1_mul)
+        })
+    })
 }
 
 /// The Montgomery product compiled for one prime: with its limbs known to the compiler,
@@ -149,26 +157,19 @@ prime_mul!(p384_mul, 12, {
     (limbs[1], limbs[2], limbs[4]) = (0, 0, 0xffff_fffe);
     limbs
 });
-prime_mul!(p521_mul, 17, {
-    let mut limbs = [ONES; 17];
-    limbs[16] = 0x1ff;
-    limbs
-});
 prime_mul!(secp256k1_mul, 8, {
     let mut limbs = [ONES; 8];
     (limbs[0], limbs[1]) = (0xffff_fc2f, 0xffff_fffe);
     limbs
 });
 impl<const N: usize> Curve<N> {
-    /// `field_mul` is the Montgomery product compiled for `parameters.prime`.
-    fn new(
-        parameters: &Parameters,
-        field_mul: fn(&Element<N>, &Element<N>) -> Element<N>,
-    ) -> Curve<N> {
+    /// `field_of` sets up the coordinate field for `parameters.prime`, with the product
+    /// compiled for it.
+    fn new(parameters: &Parameters, field_of: fn([u32; N]) -> Field<N>) -> Curve<N> {
         let order_bytes = hex_bytes(parameters.order);
         let prime = limbs::<N>(&hex_bytes(parameters.prime));
-        let field_len = (32 * N - prime[N - 1].leading_zeros() as usize).div_ceil(8);
-        let field = Field::new(prime).with_special_mul(field_mul);
+        let field_len = bit_length(&prime).div_ceil(8);
+        let field = field_of(prime);
         let b = field
             .element(&hex_bytes(parameters.b))
             .expect("b is below the prime");
@@ -181,7 +182,7 @@ impl<const N: usize> Curve<N> {
                 .expect("the generator's y is below the prime"),
         };
         let order = limbs::<N>(&order_bytes);
-        let order_bits = 32 * N - order[N - 1].leading_zeros() as usize;
+        let order_bits = bit_length(&order);
         let a = match parameters.a {
             Coefficient::MinusThree => CoefficientA::MinusThree,
             Coefficient::Zero => CoefficientA::Zero,
@@ -261,6 +262,14 @@ impl<const N: usize> Curve<N> {
     }
 }
 
+/// Bits up to the highest one set.
+fn bit_length(limbs: &[u32]) -> usize {
+    limbs
+        .iter()
+        .rposition(|limb| *limb != 0)
+        .map_or(0, |top| 32 * top + 32 - limbs[top].leading_zeros() as usize)
+}
+
 fn limbs<const N: usize>(bytes: &[u8]) -> [u32; N] {
     let mut limbs = [0u32; N];
     assert!(montgomery::limbs_from_be(bytes, &mut limbs));
@@ -336,7 +345,6 @@ mod tests {
         }
         check(&P256, p256_mul);
         check(&P384, p384_mul);
-        check(&P521, p521_mul);
         check(&SECP256K1, secp256k1_mul);
     }
 
