@@ -32,10 +32,10 @@ struct Parameters {
     generator_x: &'static str,
     generator_y: &'static str,
     a: Coefficient,
-    /// Window bits of the tables: 7 for the generator's (8 for P-384; built once per
-    /// process; for P-521, 75 windows of 64 points, about 690 KB), 6 for a key's (7 for
-    /// P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384, 400 KB
-    /// for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and
+    /// Window bits of the tables: 7 for the generator's (8 for P-384 and P-521; built
+    /// once per process; for P-521, 66 windows of 128 points, about 1.2 MB), 6 for a key's
+    /// (7 for P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384,
+    /// 400 KB for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and
     /// ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes
     /// as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
     /// session 6, to 8 and 7 bits: 12-15% faster again, for a generator table of 590 KB
@@ -45,6 +45,8 @@ struct Parameters {
     /// P-521 keys at 6 bits were faster too but took 28 ms to build; once P-521 had its
     /// 29-bit field (session 7, `mersenne521`), 6 bits took 17 ms per key (the old
     /// package's 5 bits took 15) for 9% faster ES512 (`compare.mjs`), and 400 KB per key.
+    /// Its generator's 8-bit table then made ES512 4.4% faster again, for 1.2 MB and 68 ms
+    /// instead of 52 on the first key's third verification (`tables.mjs`).
     generator_window_bits: usize,
     key_window_bits: usize,
 }
@@ -94,7 +96,7 @@ const P521: Parameters = Parameters {
     generator_y: "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e\
                   662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650",
     a: Coefficient::MinusThree,
-    generator_window_bits: 7,
+    generator_window_bits: 8,
     key_window_bits: 6,
 };
 
