@@ -87,6 +87,14 @@ pub fn r_squared(n: &[u32]) -> Vec<u32> {
     r
 }
 
+/// Bits of the value in little-endian 32-bit limbs, up to its highest one set.
+pub fn bit_length(limbs: &[u32]) -> usize {
+    limbs
+        .iter()
+        .rposition(|limb| *limb != 0)
+        .map_or(0, |top| 32 * top + 32 - limbs[top].leading_zeros() as usize)
+}
+
 /// `a < b`, both the same number of limbs.
 #[inline(always)]
 pub fn less_than(a: &[u32], b: &[u32]) -> bool {

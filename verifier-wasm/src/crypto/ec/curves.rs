@@ -35,9 +35,9 @@ struct Parameters {
     /// Window bits of the tables: 7 for the generator's (8 for P-384 and P-521; built
     /// once per process; for P-521, 66 windows of 128 points, about 1.2 MB), 6 for a key's
     /// (7 for P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384,
-    /// 400 KB for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384 15% and
-    /// ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the same sizes
-    /// as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
+    /// 400 KB for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384
+    /// 15% and ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the
+    /// same sizes as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
     /// session 6, to 8 and 7 bits: 12-15% faster again, for a generator table of 590 KB
     /// that takes 55-65 ms instead of 34 to build with the first key's, and 18-23 ms
     /// instead of 10.5 for each further key's table (`bench/tables.mjs`; 8 and 6 bits
@@ -170,7 +170,7 @@ impl<const N: usize> Curve<N> {
     fn new(parameters: &Parameters, field_of: fn([u32; N]) -> Field<N>) -> Curve<N> {
         let order_bytes = hex_bytes(parameters.order);
         let prime = limbs::<N>(&hex_bytes(parameters.prime));
-        let field_len = bit_length(&prime).div_ceil(8);
+        let field_len = montgomery::bit_length(&prime).div_ceil(8);
         let field = field_of(prime);
         let b = field
             .element(&hex_bytes(parameters.b))
@@ -184,7 +184,7 @@ impl<const N: usize> Curve<N> {
                 .expect("the generator's y is below the prime"),
         };
         let order = limbs::<N>(&order_bytes);
-        let order_bits = bit_length(&order);
+        let order_bits = montgomery::bit_length(&order);
         let a = match parameters.a {
             Coefficient::MinusThree => CoefficientA::MinusThree,
             Coefficient::Zero => CoefficientA::Zero,
@@ -262,14 +262,6 @@ impl<const N: usize> Curve<N> {
             }
         }
     }
-}
-
-/// Bits up to the highest one set.
-fn bit_length(limbs: &[u32]) -> usize {
-    limbs
-        .iter()
-        .rposition(|limb| *limb != 0)
-        .map_or(0, |top| 32 * top + 32 - limbs[top].leading_zeros() as usize)
 }
 
 fn limbs<const N: usize>(bytes: &[u8]) -> [u32; N] {

@@ -41,28 +41,35 @@ pub struct Field<const N: usize> {
 impl<const N: usize> Field<N> {
     /// `modulus` must be an odd prime (P-521's order leaves its 18th limb zero).
     pub fn new(modulus: [u32; N]) -> Field<N> {
+        let mut field = Field::with_modulus(modulus);
         let r_squared: Element<N> = montgomery::r_squared(&modulus)
             .try_into()
             .expect("one limb per limb");
+        field.r_squared = r_squared;
+        field.r_cubed = field.mul(&r_squared, &r_squared);
+        field.one = field.montgomery_form(&one_plain());
+        field
+    }
+
+    /// What every field of `modulus` has, whatever form its elements take; the
+    /// Montgomery constants are all 1, which is right for plain residues (`R = 1`).
+    fn with_modulus(modulus: [u32; N]) -> Field<N> {
         // (p + 1) / 4 = (p >> 2) + 1 when p = 3 mod 4.
         let mut sqrt_exponent = modulus;
         montgomery::shift_right(&mut sqrt_exponent, 2);
         montgomery::add(&mut sqrt_exponent, &one_plain::<N>());
         let n0_inverse = montgomery::negated_inverse_mod_2_32(modulus[0]);
-        let mut field = Field {
+        Field {
             modulus,
             n0_inverse,
-            r_squared,
-            r_cubed: [0; N],
-            one: [0; N],
+            r_squared: one_plain(),
+            r_cubed: one_plain(),
+            one: one_plain(),
             sqrt_exponent,
             inverse_modulus: inverse::Modulus::new(&modulus, n0_inverse),
             special_mul: None,
             limbs: Limbs::Words,
-        };
-        field.r_cubed = field.mul(&r_squared, &r_squared);
-        field.one = field.montgomery_form(&one_plain());
-        field
+        }
     }
 
     pub fn modulus(&self) -> &[u32; N] {
@@ -126,20 +133,10 @@ impl Field<{ mersenne521::LIMBS }> {
     /// in 29-bit limbs: see [`mersenne521`] for why. Constants, bytes and the inversion
     /// convert from and to 32-bit limbs; everything else stays in 29-bit limbs.
     pub fn mersenne521(modulus: [u32; mersenne521::LIMBS]) -> Self {
-        let n0_inverse = montgomery::negated_inverse_mod_2_32(modulus[0]);
-        let mut sqrt_exponent = modulus;
-        montgomery::shift_right(&mut sqrt_exponent, 2);
-        montgomery::add(&mut sqrt_exponent, &one_plain::<{ mersenne521::LIMBS }>());
         Field {
-            modulus,
-            n0_inverse,
-            r_squared: one_plain(),
-            r_cubed: one_plain(),
-            one: one_plain(),
-            sqrt_exponent,
-            inverse_modulus: inverse::Modulus::new(&modulus, n0_inverse),
             special_mul: Some(mersenne521::mul),
             limbs: Limbs::Bits29,
+            ..Field::with_modulus(modulus)
         }
     }
 }

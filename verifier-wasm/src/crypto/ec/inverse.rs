@@ -45,11 +45,7 @@ impl Modulus {
     /// For an odd prime `p` below `2^539` (18 limbs with the sign), plain little-endian
     /// 32-bit limbs; `negated_inverse` is `-p^-1 mod 2^32`.
     pub fn new<const N: usize>(p: &[u32; N], negated_inverse: u32) -> Modulus {
-        let bits = p
-            .iter()
-            .rposition(|limb| *limb != 0)
-            .map_or(0, |top| 32 * top + 32 - p[top].leading_zeros() as usize);
-        let len = bits / LIMB_BITS as usize + 1;
+        let len = montgomery::bit_length(p) / LIMB_BITS as usize + 1;
         assert!(len <= MAX_LIMBS, "moduli here are at most 521 bits");
         Modulus {
             value: Signed30::from_limbs(p),
