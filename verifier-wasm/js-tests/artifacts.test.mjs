@@ -1,7 +1,8 @@
 // The package ships two builds of the same core: with WebAssembly SIMD (RSA's Montgomery
-// products are vector code there, which the Rust tests, run natively, never execute) and
-// without. Both must reach OpenSSL's verdict on every RSA size class, and a runtime
-// without SIMD must get the baseline build.
+// products and P-521's field products are vector code there, which the Rust tests, run
+// natively, never execute) and without. Both must reach OpenSSL's verdict on every RSA
+// size class and every ECDSA curve, and a runtime without SIMD must get the baseline
+// build.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import {
@@ -43,7 +44,9 @@ function signToken(alg, privateKey, claims) {
   const bits = alg.slice(2);
   const padding = alg.startsWith("PS")
     ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 }
-    : {};
+    : alg.startsWith("ES")
+      ? { dsaEncoding: "ieee-p1363" }
+      : {};
   const signature = sign(HASH[bits], Buffer.from(input), {
     key: privateKey,
     ...padding,
@@ -99,6 +102,56 @@ for (const { bits, privateKey, publicKey } of keys) {
       ];
       for (const [candidate, expected] of cases) {
         const token = `${input}.${base64url(candidate)}`;
+        for (const [name, build] of Object.entries(builds)) {
+          assert.equal(
+            verdict(build, pem, alg, token),
+            expected,
+            `${name} build, ${alg}, round ${round}`,
+          );
+        }
+      }
+    }
+  });
+}
+
+// ES512's products run through the SIMD build's own column sums; ES256 and ES384 share
+// one code path in both builds and are here as the control.
+for (const [alg, namedCurve] of [
+  ["ES256", "P-256"],
+  ["ES384", "P-384"],
+  ["ES512", "P-521"],
+]) {
+  test(`${alg}: both builds agree with OpenSSL on valid, altered and random signatures`, () => {
+    for (let round = 0; round < 24; round += 1) {
+      // A fresh key each round: its point is an input of the products too.
+      const { privateKey, publicKey } = generateKeyPairSync("ec", {
+        namedCurve,
+      });
+      const pem = publicKey.export({ type: "spki", format: "pem" });
+      const claims = {
+        sub: `user-${round}`,
+        n: randomBytes(24).toString("hex"),
+      };
+      const { input, signature } = signToken(alg, privateKey, claims);
+      const flipped = Buffer.from(signature);
+      flipped[randomBytes(2).readUInt16BE() % flipped.length] ^=
+        1 << (randomBytes(1)[0] % 8);
+      // r and s with a zero top byte, below the group order: the whole check runs.
+      const random = randomBytes(signature.length);
+      random[0] = 0;
+      random[signature.length / 2] = 0;
+      const other = signToken(alg, privateKey, {
+        ...claims,
+        sub: "someone-else",
+      });
+      const cases = [
+        [input, signature, "valid"],
+        [input, flipped, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
+        [input, random, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
+        [other.input, signature, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
+      ];
+      for (const [signed, candidate, expected] of cases) {
+        const token = `${signed}.${base64url(candidate)}`;
         for (const [name, build] of Object.entries(builds)) {
           assert.equal(
             verdict(build, pem, alg, token),

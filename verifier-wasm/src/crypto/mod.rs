@@ -19,6 +19,8 @@ mod rsa;
 mod rsa_montgomery;
 #[cfg(feature = "rsa")]
 mod rsa_public_op;
+#[cfg(all(target_feature = "simd128", any(feature = "rsa", feature = "ecdsa")))]
+mod simd;
 
 #[cfg(feature = "ecdsa")]
 pub use self::ecdsa::EcPublicKey;

@@ -213,7 +213,7 @@ impl ColumnSum {
             .chunks_exact(4)
             .zip(y[..4 * groups].chunks_exact(4))
         {
-            self = self.add_group(Self::load(x), Self::load(y));
+            self = self.add_group(super::simd::load(x), super::simd::load(y));
         }
         self
     }
@@ -228,15 +228,6 @@ impl ColumnSum {
         }
     }
 
-    /// Four limbs; the caller's slice has them (checked by the indexing).
-    #[inline(always)]
-    fn load(limbs: &[u32]) -> core::arch::wasm32::v128 {
-        let limbs = &limbs[..4];
-        // SAFETY: `limbs` is four u32s, the 16 bytes a v128 load reads; wasm loads need no
-        // alignment. (Building the vectors lane by lane measured 2x slower.)
-        unsafe { core::arch::wasm32::v128_load(limbs.as_ptr().cast()) }
-    }
-
     /// Adds `sum(x_k * y_k)` for `k < len`; `x` and `y` hold at least `len` rounded up to
     /// four limbs. The last group's extra limbs are masked off.
     #[inline(always)]
@@ -246,9 +237,11 @@ impl ColumnSum {
         if len % 4 == 0 {
             return sums;
         }
-        let last_x =
-            core::arch::wasm32::v128_and(Self::load(&x[4 * full..]), Self::LAST_GROUP[len % 4]);
-        sums.add_group(last_x, Self::load(&y[4 * full..]))
+        let last_x = core::arch::wasm32::v128_and(
+            super::simd::load(&x[4 * full..]),
+            Self::LAST_GROUP[len % 4],
+        );
+        sums.add_group(last_x, super::simd::load(&y[4 * full..]))
     }
 
     /// As [`ColumnSum::add_exact`] for an `x` that is zero past `len`: no mask needed.
