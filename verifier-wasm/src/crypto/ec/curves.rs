@@ -32,16 +32,21 @@ struct Parameters {
     generator_x: &'static str,
     generator_y: &'static str,
     a: Coefficient,
-    /// Window bits of the tables: 7 for the generator's (8 for P-384 and P-521; built
-    /// once per process; for P-521, 66 windows of 128 points, about 1.2 MB), 6 for a key's
-    /// (7 for P-384; one per key in use; 88 KB for a 256-bit curve, 340 KB for P-384,
-    /// 400 KB for P-521). Against the 5-6 and 4-5 bits used before (`compare.mjs`): ES384
-    /// 15% and ES512 13% faster (and EdDSA 15%, whose tables, in `ed25519.rs`, have the
-    /// same sizes as P-256's). P-384 then went to 6 bits for keys (about 10% faster again) and, in
-    /// session 6, to 8 and 7 bits: 12-15% faster again, for a generator table of 590 KB
-    /// that takes 55-65 ms instead of 34 to build with the first key's, and 18-23 ms
-    /// instead of 10.5 for each further key's table (`bench/tables.mjs`; 8 and 6 bits
-    /// measured 6% faster).
+    /// Window bits of the tables: 8 for the generator's (7 for secp256k1; built once
+    /// per process; for P-521, 66 windows of 128 points, about 1.2 MB), 7 for a key's (6
+    /// for P-521 and secp256k1; one per key in use; 151 KB for P-256, 88 KB for
+    /// secp256k1, 340 KB for P-384, 400 KB for P-521). Against the 5-6 and 4-5 bits used
+    /// before (`compare.mjs`): ES384 15% and ES512 13% faster (and EdDSA 15%, whose
+    /// tables, in `ed25519.rs`, have the same sizes as P-256's). P-384 then went to 6 bits
+    /// for keys (about 10% faster again) and, in session 6, to 8 and 7 bits: 12-15% faster
+    /// again, for a generator table of 590 KB that takes 55-65 ms instead of 34 to build
+    /// with the first key's, and 18-23 ms instead of 10.5 for each further key's table
+    /// (`bench/tables.mjs`; 8 and 6 bits measured 6% faster).
+    /// P-256 went from 7 and 6 bits to 8 and 7 in session 8: ES256 10-12% faster
+    /// (`compare.mjs` 0.877-0.897), for 22-26 ms instead of 15 on the first key's third
+    /// verification and 6.7-7.5 instead of 4.1 for each further key's. 9 and 7 bits
+    /// (0.846x, 34 ms for the first key) and 8 and 8 (0.841x, 10.4 ms per key) were
+    /// faster still, for much more time per table.
     /// P-521 keys at 6 bits were faster too but took 28 ms to build; once P-521 had its
     /// 29-bit field (session 7, `mersenne521`), 6 bits took 17 ms per key (the old
     /// package's 5 bits took 15) for 9% faster ES512 (`compare.mjs`), and 400 KB per key.
@@ -64,8 +69,8 @@ const P256: Parameters = Parameters {
     generator_x: "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
     generator_y: "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
     a: Coefficient::MinusThree,
-    generator_window_bits: 7,
-    key_window_bits: 6,
+    generator_window_bits: 8,
+    key_window_bits: 7,
 };
 
 const P384: Parameters = Parameters {

@@ -107,8 +107,11 @@ pub fn edwards25519() -> &'static Edwards25519 {
             &limbs("6666666666666666666666666666666666666666666666666666666666666658"),
         );
         Edwards25519 {
-            // Window bits as for P-256 (see `curves::Parameters`).
-            base: FixedBase::new(&group, base_point, ORDER_BITS, (7, 6)),
+            // Window bits as for P-256 (see `curves::Parameters`): 8 and 7 instead of 7
+            // and 6 made EdDSA 11% faster (`compare.mjs` 0.888x), for 18 ms instead of
+            // 12.5 on the first key's third verification and 5.0 instead of 2.6-3.0 for
+            // each further key's (`tables.mjs`).
+            base: FixedBase::new(&group, base_point, ORDER_BITS, (8, 7)),
             group,
             scalars: Field::new(limbs(
                 "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed",
