@@ -27,9 +27,13 @@ lint: wasm-target
 	# The verifier as the package's SIMD build compiles it (code native builds never see).
 	RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/wasm-simd" \
 	  $(CARGO) clippy -p kmsjwt-verify --lib --target wasm32-unknown-unknown -- -D warnings
-	# Each algorithm family alone, as the size builds (bench/sizes.sh) compile it.
+	# Each algorithm family alone, as the size builds (bench/sizes.sh) compile it, natively
+	# and as the SIMD build.
 	for family in rsa ecdsa eddsa mldsa; do \
 	  $(CARGO) clippy -p kmsjwt-verify --lib --no-default-features --features $$family -- -D warnings; \
+	  RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/wasm-simd" \
+	    $(CARGO) clippy -p kmsjwt-verify --lib --target wasm32-unknown-unknown \
+	    --no-default-features --features $$family -- -D warnings; \
 	done
 	$(JS_TESTS)/node_modules/.bin/prettier --check "$(INTEROP)/*.mjs" "verifier-wasm/js/*.{js,ts}" "$(JS_TESTS)/*.{mjs,ts}" "verifier-wasm/bench/*.mjs" "$(JS_TESTS)/fixtures/**/*.{js,mjs,html,ts}" "www/*.{js,mjs,html,css}" "www/tests/*.mjs" "examples/cloudflare-worker/{src,test}/*.{js,mjs}" "examples/cloudflare-worker/*.json" "demo/*.mjs" "tests/*.mjs"
 

@@ -19,7 +19,10 @@ mod rsa;
 mod rsa_montgomery;
 #[cfg(feature = "rsa")]
 mod rsa_public_op;
-#[cfg(all(target_feature = "simd128", any(feature = "rsa", feature = "ecdsa")))]
+#[cfg(all(
+    target_feature = "simd128",
+    any(feature = "rsa", feature = "ecdsa", feature = "eddsa")
+))]
 mod simd;
 
 #[cfg(feature = "ecdsa")]

@@ -16,6 +16,8 @@ pub fn load(limbs: &[u32]) -> v128 {
 /// operand of `extmul` otherwise gets widened once, outside the loop, and the products
 /// become `i64x2.mul`, which V8 emulates on x64 (P-521's product 1.35x slower than with
 /// scalar sums).
+// P-521's product is its only user; an RSA-only build has no EC code.
+#[cfg_attr(not(any(feature = "ecdsa", feature = "eddsa")), allow(dead_code))]
 #[inline(always)]
 pub fn load_in_place(limbs: &[u32]) -> v128 {
     let limbs = &limbs[..4];
