@@ -63,6 +63,35 @@ function verdict(build, pem, alg, token) {
   }
 }
 
+/** Claims that differ from round to round. */
+const roundClaims = (round) => ({
+  sub: `user-${round}`,
+  n: randomBytes(24).toString("hex"),
+});
+
+/** The signature with one bit flipped, at random. */
+function flipOneBit(signature) {
+  const flipped = Buffer.from(signature);
+  flipped[randomBytes(2).readUInt16BE() % flipped.length] ^=
+    1 << (randomBytes(1)[0] % 8);
+  return flipped;
+}
+
+/** Both builds give each `[token, expected verdict]` of `cases`. */
+function assertBuildsAgree(pem, alg, round, cases) {
+  for (const [token, expected] of cases) {
+    for (const [name, build] of Object.entries(builds)) {
+      assert.equal(
+        verdict(build, pem, alg, token),
+        expected,
+        `${name} build, ${alg}, round ${round}`,
+      );
+    }
+  }
+}
+
+const FAILED = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
+
 // Each modulus size at or just past the edge of a limb layout (74 x 28, 110 x 28,
 // 152 x 27, 228 x 27 bits), and a 5120-bit key from the Rust tests.
 const keys = [2048, 2064, 2072, 3080, 4104].map((bits) => ({
@@ -84,32 +113,16 @@ for (const { bits, privateKey, publicKey } of keys) {
     const algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
     for (let round = 0; round < 12; round += 1) {
       const alg = algs[round % algs.length];
-      const claims = {
-        sub: `user-${round}`,
-        n: randomBytes(24).toString("hex"),
-      };
+      const claims = roundClaims(round);
       const { input, signature } = signToken(alg, privateKey, claims);
-      const flipped = Buffer.from(signature);
-      flipped[randomBytes(2).readUInt16BE() % flipped.length] ^=
-        1 << (randomBytes(1)[0] % 8);
       // Random bytes below the modulus: a top byte of 0 keeps them under n.
       const random = randomBytes(signature.length);
       random[0] = 0;
-      const cases = [
-        [signature, "valid"],
-        [flipped, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
-        [random, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
-      ];
-      for (const [candidate, expected] of cases) {
-        const token = `${input}.${base64url(candidate)}`;
-        for (const [name, build] of Object.entries(builds)) {
-          assert.equal(
-            verdict(build, pem, alg, token),
-            expected,
-            `${name} build, ${alg}, round ${round}`,
-          );
-        }
-      }
+      assertBuildsAgree(pem, alg, round, [
+        [`${input}.${base64url(signature)}`, "valid"],
+        [`${input}.${base64url(flipOneBit(signature))}`, FAILED],
+        [`${input}.${base64url(random)}`, FAILED],
+      ]);
     }
   });
 }
@@ -128,14 +141,8 @@ for (const [alg, namedCurve] of [
         namedCurve,
       });
       const pem = publicKey.export({ type: "spki", format: "pem" });
-      const claims = {
-        sub: `user-${round}`,
-        n: randomBytes(24).toString("hex"),
-      };
+      const claims = roundClaims(round);
       const { input, signature } = signToken(alg, privateKey, claims);
-      const flipped = Buffer.from(signature);
-      flipped[randomBytes(2).readUInt16BE() % flipped.length] ^=
-        1 << (randomBytes(1)[0] % 8);
       // r and s with a zero top byte, below the group order: the whole check runs.
       const random = randomBytes(signature.length);
       random[0] = 0;
@@ -144,22 +151,12 @@ for (const [alg, namedCurve] of [
         ...claims,
         sub: "someone-else",
       });
-      const cases = [
-        [input, signature, "valid"],
-        [input, flipped, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
-        [input, random, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
-        [other.input, signature, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
-      ];
-      for (const [signed, candidate, expected] of cases) {
-        const token = `${signed}.${base64url(candidate)}`;
-        for (const [name, build] of Object.entries(builds)) {
-          assert.equal(
-            verdict(build, pem, alg, token),
-            expected,
-            `${name} build, ${alg}, round ${round}`,
-          );
-        }
-      }
+      assertBuildsAgree(pem, alg, round, [
+        [`${input}.${base64url(signature)}`, "valid"],
+        [`${input}.${base64url(flipOneBit(signature))}`, FAILED],
+        [`${input}.${base64url(random)}`, FAILED],
+        [`${other.input}.${base64url(signature)}`, FAILED],
+      ]);
     }
   });
 }
