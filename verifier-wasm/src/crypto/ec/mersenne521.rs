@@ -54,7 +54,7 @@ pub fn mul(a: &Limbs, b: &Limbs) -> Limbs {
 }
 
 /// `a * b mod p`, as above with the columns summed by `i64x2.extmul`, four limb products
-/// per two instructions: ES512 11-17% faster than with the scalar sums in the same build
+/// per two instructions: ES512 14-17% faster than with the scalar sums in the same build
 /// (`compare.mjs`).
 // Called through `Field`, for P-521 only: one copy each, not one per call site.
 #[cfg(target_feature = "simd128")]
