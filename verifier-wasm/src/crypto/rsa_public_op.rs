@@ -64,11 +64,7 @@ impl Modulus {
             .first()
             .map_or(0, |n0| arith::negated_inverse(*n0, limb_bits));
         let limbs_reversed: Vec<u32> = limbs.iter().rev().copied().chain([0; arith::PAD]).collect();
-        let r_squared = with_layout!(
-            count,
-            r_squared_of(&limbs, &limbs_reversed, n0_inverse, bits)
-        )
-        .unwrap_or_default();
+        let r_squared = with_layout!(count, r_squared_of(&limbs, bits)).unwrap_or_default();
         let exponent_tail = exponent
             .iter()
             .flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1))
@@ -114,15 +110,11 @@ impl Modulus {
 #[inline(never)]
 fn r_squared_of<const L: usize, const P: usize, const B: u32>(
     limbs: &[u32],
-    limbs_reversed: &[u32],
-    n0_inverse: u32,
     bits: usize,
 ) -> Vec<u32> {
-    match (limbs.try_into(), limbs_reversed.try_into()) {
-        (Ok(n), Ok(n_reversed)) => {
-            arith::r_squared::<L, P, B>(n, n_reversed, n0_inverse, bits).to_vec()
-        }
-        _ => Vec::new(),
+    match limbs.try_into() {
+        Ok(n) => arith::r_squared::<L, B>(n, bits).to_vec(),
+        Err(_) => Vec::new(),
     }
 }
 
