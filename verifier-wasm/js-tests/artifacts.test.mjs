@@ -92,20 +92,20 @@ function assertBuildsAgree(pem, alg, round, cases) {
 
 const FAILED = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
 
-// Each modulus size at or just past the edge of a limb layout (74 x 28, 110 x 28,
-// 152 x 27, 228 x 27 bits), and a 5120-bit key from the Rust tests.
-const keys = [2048, 2064, 2072, 3080, 4104].map((bits) => ({
+// Each modulus size at or just past the edge of a limb layout, of the baseline build
+// (74 x 28, 110 x 28, 152 x 27, 228 x 27 bits) and of the SIMD build (71 x 29, 106 x 29,
+// 147 x 28, 220 x 28), and 5120- and 8192-bit keys from files (slow to generate; the
+// largest layouts, 304 x 27 and 293 x 28).
+const keys = [2048, 2056, 2064, 2072, 3072, 3080, 4104, 4112].map((bits) => ({
   bits,
   ...generateKeyPairSync("rsa", { modulusLength: bits }),
 }));
-const key5120 = createPrivateKey(
-  readFileSync(new URL("../tests/keys/rsa5120.pem", import.meta.url)),
-);
-keys.push({
-  bits: 5120,
-  privateKey: key5120,
-  publicKey: createPublicKey(key5120),
-});
+for (const bits of [5120, 8192]) {
+  const privateKey = createPrivateKey(
+    readFileSync(new URL(`../tests/keys/rsa${bits}.pem`, import.meta.url)),
+  );
+  keys.push({ bits, privateKey, publicKey: createPublicKey(privateKey) });
+}
 
 for (const { bits, privateKey, publicKey } of keys) {
   test(`RSA ${bits}: both builds agree with OpenSSL on valid, altered and random signatures`, () => {

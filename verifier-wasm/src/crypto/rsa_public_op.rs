@@ -4,7 +4,7 @@
 //! Why by hand: every input of a signature check is public (signature, message, key), so
 //! constant-time arithmetic buys nothing here, and the general-purpose big-integer code
 //! in the `rsa` crate uses 64-bit limbs, which wasm32 emulates. This is Montgomery
-//! multiplication over 27- or 28-bit limbs (`rsa_montgomery`), whose 32x32->64 products
+//! multiplication over 27- to 29-bit limbs (`rsa_montgomery`), whose 32x32->64 products
 //! wasm does natively, on fixed-size arrays, with the per-key constants computed once when
 //! the key is parsed.
 //! The `rsa` crate stays the reference: the tests compare both on Wycheproof vectors and
@@ -36,14 +36,30 @@ pub struct Modulus {
 }
 
 /// Runs `$function::<L, B>($args)` for the layout with `$limbs` limbs, or gives `None`.
-/// The arms are `rsa_montgomery::LAYOUTS`; a test checks that each of them is here.
+/// The arms are the build's `rsa_montgomery::LAYOUTS`; a test checks the scalar build's
+/// here, `js-tests/artifacts.test.mjs` the SIMD build's (a key size in each layout).
 macro_rules! with_layout {
     ($limbs:expr, $function:ident($($args:expr),*)) => {
         match $limbs {
+            #[cfg(target_feature = "simd128")]
+            71 => Some($function::<71, { 71 + arith::PAD }, 29>($($args),*)),
+            #[cfg(target_feature = "simd128")]
+            106 => Some($function::<106, { 106 + arith::PAD }, 29>($($args),*)),
+            #[cfg(target_feature = "simd128")]
+            147 => Some($function::<147, { 147 + arith::PAD }, 28>($($args),*)),
+            #[cfg(target_feature = "simd128")]
+            220 => Some($function::<220, { 220 + arith::PAD }, 28>($($args),*)),
+            #[cfg(target_feature = "simd128")]
+            293 => Some($function::<293, { 293 + arith::PAD }, 28>($($args),*)),
+            #[cfg(not(target_feature = "simd128"))]
             74 => Some($function::<74, { 74 + arith::PAD }, 28>($($args),*)),
+            #[cfg(not(target_feature = "simd128"))]
             110 => Some($function::<110, { 110 + arith::PAD }, 28>($($args),*)),
+            #[cfg(not(target_feature = "simd128"))]
             152 => Some($function::<152, { 152 + arith::PAD }, 27>($($args),*)),
+            #[cfg(not(target_feature = "simd128"))]
             228 => Some($function::<228, { 228 + arith::PAD }, 27>($($args),*)),
+            #[cfg(not(target_feature = "simd128"))]
             304 => Some($function::<304, { 304 + arith::PAD }, 27>($($args),*)),
             _ => None,
         }
@@ -64,7 +80,7 @@ impl Modulus {
             .first()
             .map_or(0, |n0| arith::negated_inverse(*n0, limb_bits));
         let limbs_reversed: Vec<u32> = limbs.iter().rev().copied().chain([0; arith::PAD]).collect();
-        let r_squared = with_layout!(count, r_squared_of(&limbs, bits)).unwrap_or_default();
+        let r_squared = arith::r_squared(&limbs, limb_bits, bits);
         let exponent_tail = exponent
             .iter()
             .flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1))
@@ -103,23 +119,11 @@ impl Modulus {
     }
 }
 
-/// [`arith::r_squared`] for limbs known to be `L` of them. Not inlined (nor is
-/// [`power`]): V8 compiles a wasm function on its first call, so a key then compiles the
-/// code of its own layout only, not of all five (`from_components` was 14 KB of wasm
-/// with them inlined, 5 KB without).
-#[inline(never)]
-fn r_squared_of<const L: usize, const P: usize, const B: u32>(
-    limbs: &[u32],
-    bits: usize,
-) -> Vec<u32> {
-    match limbs.try_into() {
-        Ok(n) => arith::r_squared::<L, B>(n, bits).to_vec(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// `s^e mod n` for `s < n`, plain limbs in and out, for a modulus of exactly `L` limbs of
 /// `B` bits; `None` for any other size.
+///
+/// Not inlined: V8 compiles a wasm function on its first call, so a key then compiles the
+/// code of its own layout only, not of all five.
 #[inline(never)]
 fn power<const L: usize, const P: usize, const B: u32>(
     modulus: &Modulus,
