@@ -86,6 +86,80 @@ proptest! {
     }
 }
 
+/// An odd modulus of exactly `bits` bits: the top bit, then `random`'s bits, all ones or
+/// all zeros below it: `n` just under `2^bits` or just over `2^(bits-1)` are the
+/// extremes of `R^2 mod n`'s quotient estimate, and all ones makes every limb of `n - 1`
+/// as large as it can be in the column sums.
+fn odd_modulus(bits: usize, shape: u8, random: &[u8]) -> Vec<u8> {
+    let len = bits.div_ceil(8);
+    let mut n: Vec<u8> = match shape {
+        0 => random.iter().cycle().take(len).copied().collect(),
+        1 => vec![0xff; len],
+        _ => vec![0; len],
+    };
+    n[0] &= 0xff >> (8 * len - bits);
+    n[0] |= 0x80 >> (8 * len - bits);
+    n[len - 1] |= 1;
+    n
+}
+
+/// `s^e mod n` by the `rsa` crate, as `n.len()` big-endian bytes.
+fn reference_public_operation(n: &[u8], e: u64, s: &[u8]) -> Vec<u8> {
+    let precision = (n.len() * 8) as u32;
+    let key = rsa::PublicKey::new_unchecked(
+        BoxedUint::from_be_slice(n, precision).unwrap(),
+        BoxedUint::from(e),
+    );
+    let m = rsa::hazmat::rsa_encrypt(&key, &BoxedUint::from_be_slice(s, precision).unwrap())
+        .unwrap()
+        .to_be_bytes();
+    m[m.len() - n.len()..].to_vec()
+}
+
+proptest! {
+    #![proptest_config(common::proptest_cases(32))]
+
+    /// The public operation itself, on moduli no key file has: every size from 2048 to
+    /// 8192 bits (each limb layout and the sizes between them), exponents 3, 65537 and
+    /// any other, and signatures at the edges (`n - 1`, 2) or anywhere below `n`.
+    #[test]
+    fn public_operation_matches_the_rsa_crate_on_any_odd_modulus(
+        bits in 2048usize..=8192,
+        shape in 0u8..3,
+        random in proptest::collection::vec(any::<u8>(), 64),
+        exponent in prop_oneof![Just(3u64), Just(65537u64), (1u64..1 << 32).prop_map(|e| 2 * e + 1)],
+        signature_shape in 0u8..3,
+        signature_random in proptest::collection::vec(any::<u8>(), 1024),
+    ) {
+        let n = odd_modulus(bits, shape, &random);
+        let key = kmsjwt_verify::crypto::RsaPublicKey::from_components(&n, &exponent.to_be_bytes())
+            .expect("a valid public key");
+        let signature = match signature_shape {
+            0 => {
+                let mut n_minus_1 = n.clone();
+                *n_minus_1.last_mut().unwrap() -= 1;
+                n_minus_1
+            }
+            1 => {
+                let mut two = vec![0; n.len()];
+                two[n.len() - 1] = 2;
+                two
+            }
+            _ => {
+                // Below n: a top byte under n's, the rest anything.
+                let mut below = signature_random[..n.len()].to_vec();
+                below[0] = n[0] - 1;
+                below
+            }
+        };
+        prop_assert_eq!(
+            key.public_operation(&signature),
+            Some(reference_public_operation(&n, exponent, &signature)),
+            "{} bits, shape {}, e = {}", bits, shape, exponent
+        );
+    }
+}
+
 #[test]
 fn signatures_at_and_above_the_modulus_are_refused() {
     let Pair { ours, reference } = pair();

@@ -88,6 +88,14 @@ impl RsaPublicKey {
         self.e.clone()
     }
 
+    /// RSAVP1: `s^e mod n` as `k` bytes, or `None` for a signature that is not `k` bytes
+    /// below `n`. The arithmetic under both checks below, public only for the differential
+    /// tests and fuzz target that hold it against the `rsa` crate on any odd modulus.
+    #[doc(hidden)]
+    pub fn public_operation(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        self.modulus.public_op(signature)
+    }
+
     /// RSASSA-PKCS1-v1_5: the whole encoded message is rebuilt and compared, never parsed,
     /// and the signature must be exactly as long as the modulus.
     pub fn verify_pkcs1v15(&self, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
