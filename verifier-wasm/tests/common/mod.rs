@@ -236,5 +236,11 @@ pub fn proptest_cases(default: u32) -> proptest::test_runner::Config {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(default);
-    proptest::test_runner::Config::with_cases(cases)
+    let mut config = proptest::test_runner::Config::with_cases(cases);
+    // Under WASI (make wasm-rust-test) there is no working directory to find the
+    // regressions files from; the native run reads and writes them.
+    if cfg!(target_os = "wasi") {
+        config.failure_persistence = None;
+    }
+    config
 }
