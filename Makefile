@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS := token pem jwk options verify rsa_differential ecdsa_differential ed25519_differential
+FUZZ_TARGETS := token pem jwk options verify rsa_differential rsa_public_op ecdsa_differential ed25519_differential
 INTEROP := tests/interop
 
 WASM_BINDGEN_VERSION := 0.2.130
