@@ -15,16 +15,8 @@ const KEY: &str = r#"{"kty":"RSA","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4f
 fn keys() -> &'static (PublicKey, rsa::PublicKey) {
     static KEYS: OnceLock<(PublicKey, rsa::PublicKey)> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let ours = KeySet::from_text(KEY)
-            .unwrap()
-            .keys()
-            .next()
-            .unwrap()
-            .key
-            .clone();
-        let PublicKey::Rsa(rsa_key) = &ours else {
-            unreachable!()
-        };
+        let ours = KeySet::from_text(KEY).unwrap().keys().next().unwrap().key.clone();
+        let PublicKey::Rsa(rsa_key) = &ours else { unreachable!() };
         let (n, e) = (rsa_key.modulus(), rsa_key.exponent());
         let reference = rsa::PublicKey::new(
             BoxedUint::from_be_slice(&n, (n.len() * 8) as u32).unwrap(),
@@ -42,14 +34,7 @@ fuzz_target!(|data: &[u8]| {
     // 256 bytes of signature (the modulus length), or whatever is there.
     let (signature, message) = rest.split_at(rest.len().min(256));
     let (ours, reference) = keys();
-    let algs = [
-        Alg::RS256,
-        Alg::RS384,
-        Alg::RS512,
-        Alg::PS256,
-        Alg::PS384,
-        Alg::PS512,
-    ];
+    let algs = [Alg::RS256, Alg::RS384, Alg::RS512, Alg::PS256, Alg::PS384, Alg::PS512];
     let alg = algs[usize::from(selector) % algs.len()];
     let expected = match alg {
         Alg::RS256 => reference.pkcs1v15_verify::<Sha256>(message, signature),
