@@ -25,31 +25,17 @@ fn keys() -> &'static Keys {
     KEYS.get_or_init(|| {
         let mut secret = [0x42u8; 66];
         secret[0] = 1;
-        let p256 = *p256::ecdsa::SigningKey::from_slice(&secret[..32])
-            .unwrap()
-            .verifying_key();
-        let p384 = *p384::ecdsa::SigningKey::from_slice(&secret[..48])
-            .unwrap()
-            .verifying_key();
-        let p521 = *p521::ecdsa::SigningKey::from_slice(&secret)
-            .unwrap()
-            .verifying_key();
-        let k256 = *k256::ecdsa::SigningKey::from_slice(&secret[..32])
-            .unwrap()
-            .verifying_key();
+        let p256 = *p256::ecdsa::SigningKey::from_slice(&secret[..32]).unwrap().verifying_key();
+        let p384 = *p384::ecdsa::SigningKey::from_slice(&secret[..48]).unwrap().verifying_key();
+        let p521 = *p521::ecdsa::SigningKey::from_slice(&secret).unwrap().verifying_key();
+        let k256 = *k256::ecdsa::SigningKey::from_slice(&secret[..32]).unwrap().verifying_key();
         let ours = [
             ours(Curve::P256, p256.to_sec1_point(false).as_bytes()),
             ours(Curve::P384, p384.to_sec1_point(false).as_bytes()),
             ours(Curve::P521, p521.to_sec1_point(false).as_bytes()),
             ours(Curve::Secp256k1, k256.to_sec1_point(false).as_bytes()),
         ];
-        Keys {
-            p256,
-            p384,
-            p521,
-            k256,
-            ours,
-        }
+        Keys { p256, p384, p521, k256, ours }
     })
 }
 
@@ -88,12 +74,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(ours, reference);
         return;
     }
-    let (alg, len) = [
-        (Alg::ES256, 64),
-        (Alg::ES384, 96),
-        (Alg::ES512, 132),
-        (Alg::ES256K, 64),
-    ][curve];
+    let (alg, len) = [(Alg::ES256, 64), (Alg::ES384, 96), (Alg::ES512, 132), (Alg::ES256K, 64)][curve];
     let (signature, message) = rest.split_at(rest.len().min(len));
     let expected = match curve {
         0 => p256::ecdsa::Signature::from_slice(signature)
@@ -107,9 +88,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let key = if selector & 4 != 0 {
         // A fresh copy: its first verification takes the small-table path.
-        let PublicKey::Ec(key) = &keys.ours[curve] else {
-            unreachable!()
-        };
+        let PublicKey::Ec(key) = &keys.ours[curve] else { unreachable!() };
         let (x, y) = key.coordinates();
         let point = [&[4u8][..], &x, &y].concat();
         ours(key.curve(), &point)

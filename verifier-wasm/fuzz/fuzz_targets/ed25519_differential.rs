@@ -32,10 +32,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if selector & 8 != 0 {
-        assert_eq!(
-            Ed25519PublicKey::from_bytes(rest).is_ok(),
-            dalek_accepts_key(rest)
-        );
+        assert_eq!(Ed25519PublicKey::from_bytes(rest).is_ok(), dalek_accepts_key(rest));
         return;
     }
     let (theirs, ours) = keys();

@@ -26,11 +26,7 @@ fn base64_lines(data: &[u8]) -> String {
         if index > 0 && index % 16 == 0 {
             out.push('\n');
         }
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
         for position in 0..4 {
             if position <= chunk.len() {

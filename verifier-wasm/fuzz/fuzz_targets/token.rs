@@ -14,9 +14,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(header) = token.header_bytes() {
             let _ = Header::parse(&header);
         }
-        let _ = token
-            .payload_bytes()
-            .map(|payload| kmsjwt_verify::json::parse_object(&payload));
+        let _ = token.payload_bytes().map(|payload| kmsjwt_verify::json::parse_object(&payload));
         let _ = token.signature_bytes();
     }
 });

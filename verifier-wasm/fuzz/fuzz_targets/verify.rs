@@ -26,12 +26,8 @@ fn verifier() -> &'static Verifier {
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(token) = std::str::from_utf8(data) {
-        let first = verifier()
-            .verify(token)
-            .map(|verified| verified.payload_json);
-        let second = verifier()
-            .verify(token)
-            .map(|verified| verified.payload_json);
+        let first = verifier().verify(token).map(|verified| verified.payload_json);
+        let second = verifier().verify(token).map(|verified| verified.payload_json);
         assert_eq!(first, second, "verification is deterministic");
     }
 });
