@@ -36,8 +36,8 @@ pub struct Modulus {
 }
 
 /// Runs `$function::<L, B>($args)` for the layout with `$limbs` limbs, or gives `None`.
-/// The arms are the build's `rsa_montgomery::LAYOUTS`; a test checks the scalar build's
-/// here, `js-tests/artifacts.test.mjs` the SIMD build's (a key size in each layout).
+/// The arms are the build's `rsa_montgomery::LAYOUTS`; a test below checks that each of
+/// them is here (natively the scalar build's, under `make wasm-rust-test` the SIMD one's).
 macro_rules! with_layout {
     ($limbs:expr, $function:ident($($args:expr),*)) => {
         match $limbs {
