@@ -358,9 +358,13 @@ pub fn to_be_bytes(limbs: &[u32], bits: u32, len: usize) -> Vec<u8> {
 
 /// `a -= n` when `a >= n`: from `[0, 2n)` to `[0, n)`.
 pub fn reduce(a: &mut [u32], n: &[u32], bits: u32) {
-    if less_than(a, n) {
-        return;
+    if !less_than(a, n) {
+        subtract(a, n, bits);
     }
+}
+
+/// `a -= n`, for `a >= n`.
+fn subtract(a: &mut [u32], n: &[u32], bits: u32) {
     let mut borrow = 0i64;
     for (x, y) in a.iter_mut().zip(n) {
         let difference = i64::from(*x) - i64::from(*y) + borrow;
@@ -370,9 +374,9 @@ pub fn reduce(a: &mut [u32], n: &[u32], bits: u32) {
 }
 
 /// `R^2 mod n`, the constant that enters Montgomery form, for an `n` of `modulus_bits`
-/// bits in layout `(L, B)`: `2^(modulus_bits - 1)` (below `n`) shifted up the remaining
-/// `2BL - modulus_bits + 1` bits, at most `B` at a time, each step reduced with a
-/// quotient estimated from the top bits. That is about `2L` passes of `L` scalar
+/// bits in `L` limbs of `B = bits` bits: `2^(modulus_bits - 1)` (below `n`) shifted up
+/// the remaining `2BL - modulus_bits + 1` bits, at most `B` at a time, each step reduced
+/// with a quotient estimated from the top bits. That is about `2L` passes of `L` scalar
 /// products; squaring up from `R mod n` took a dozen Montgomery products, a third of an
 /// RS256 verification with a key it has not seen.
 ///
@@ -424,7 +428,7 @@ fn shift_mod(x: &mut [u32], n: &[u32], bits: u32, n_bits: usize, shift: u32) {
     // What is left above the top limb (`shifted_out + borrow`) is zero: the remainder is
     // below `3n < 2^(BL)`.
     while !less_than(x, n) {
-        reduce(x, n, bits);
+        subtract(x, n, bits);
     }
 }
 
