@@ -90,7 +90,12 @@ struct Inner {
 
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
+// The constructors are cold and never inlined: V8 compiles a wasm function on its first
+// call, so building errors in place would make every successful first verification compile
+// the code of the errors it did not raise (README, Performance: startup).
 impl Error {
+    #[cold]
+    #[inline(never)]
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error(Box::new(Inner {
             kind,
@@ -131,22 +136,32 @@ impl Error {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn jws(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::JwsInvalid, message)
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn jwt(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::JwtInvalid, message)
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn jwk(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::JwkInvalid, message)
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn jwks(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::JwksInvalid, message)
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn claim_failed(
         claim: &str,
         reason: ClaimReason,
@@ -161,6 +176,8 @@ impl Error {
         )
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn expired(claim: &str, message: impl Into<String>) -> Error {
         Error::new(
             ErrorKind::JwtExpired {
@@ -170,6 +187,8 @@ impl Error {
         )
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn signature() -> Error {
         Error::new(
             ErrorKind::SignatureVerificationFailed,

@@ -8,6 +8,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Error, KeySet, Verifier, VerifyOptions};
 
+// Cold, as `Error`'s constructors are: a first call that succeeds compiles none of it.
+#[cold]
+#[inline(never)]
 fn thrown(error: Error) -> JsValue {
     let mut detail = json!({"code": error.code(), "message": error.message()});
     if let (Some(claim), Some(reason)) = (error.claim(), error.reason()) {

@@ -398,14 +398,25 @@ fn jwk_alg_use_and_key_ops_are_enforced() {
             "{refused}"
         );
     }
-    // In a set, a key for encryption is skipped rather than fatal.
-    let set = json!({"keys": [jwk_of(Alg::RS256, json!({"use": "enc", "kid": "k"}))]});
+    // In a set, a key for encryption is skipped rather than fatal, and the error says so;
+    // the skipped keys named are those with the token's kid.
+    let set = json!({"keys": [
+        jwk_of(Alg::RS256, json!({"use": "enc", "kid": "k"})),
+        jwk_of(Alg::RS256, json!({"kid": "other", "alg": "HS256"})),
+    ]});
     let set = KeySet::from_text(&set.to_string()).unwrap();
     let token = token_with_header(Alg::RS256, &json!({"alg": "RS256", "kid": "k"}), &claims());
-    assert_eq!(
-        code(verify_with(set, options(), &token)),
-        "ERR_JWKS_NO_MATCHING_KEY"
+    let error = Verifier::new(set, options()).verify(&token).unwrap_err();
+    assert_eq!(error.code(), "ERR_JWKS_NO_MATCHING_KEY");
+    let message = error.message();
+    assert!(
+        message.starts_with(
+            "no key in the JWK Set fits the token's kid \"k\" and alg RS256 (keys skipped: "
+        ),
+        "{message}"
     );
+    assert!(message.contains("\"use\""), "{message}");
+    assert!(!message.contains("HS256"), "{message}");
 }
 
 #[test]

@@ -140,32 +140,50 @@ impl KeySet {
         if self.single {
             return self.single_candidate(alg);
         }
-        let mut unusable = Vec::new();
-        let mut candidates = Vec::new();
-        for entry in &self.entries {
-            if kid.is_some() && entry.kid.as_deref() != kid {
-                continue;
-            }
-            match &entry.key {
-                Ok(key) if key.key.fits(alg) && key.alg.is_none_or(|only| only == alg) => {
-                    candidates.push(key)
-                }
-                Ok(_) => {}
-                Err(error) => unusable.push(error.message().to_owned()),
-            }
-        }
+        let candidates: Candidates<'_> = self
+            .entries_for(kid)
+            .filter_map(|entry| entry.key.as_ref().ok())
+            .filter(|key| key.key.fits(alg) && key.alg.is_none_or(|only| only == alg))
+            .collect();
         if candidates.is_empty() {
-            let wanted = match kid {
-                Some(kid) => format!("kid {kid:?} and alg {alg}"),
-                None => format!("alg {alg}"),
-            };
-            let mut message = format!("no key in the JWK Set fits the token's {wanted}");
-            if !unusable.is_empty() {
-                message.push_str(&format!(" (keys skipped: {})", unusable.join("; ")));
-            }
-            return Err(Error::new(ErrorKind::JwksNoMatchingKey, message));
+            return Err(self.no_matching_key(alg, kid));
         }
         Ok(candidates)
+    }
+
+    /// The entries a token's `kid` (if any) names.
+    fn entries_for<'set, 'kid>(
+        &'set self,
+        kid: Option<&'kid str>,
+    ) -> impl Iterator<Item = &'set SetEntry> + 'kid
+    where
+        'set: 'kid,
+    {
+        self.entries
+            .iter()
+            .filter(move |entry| kid.is_none() || entry.kid.as_deref() == kid)
+    }
+
+    /// Why no key fits, naming the entries skipped as unusable. Apart from
+    /// [`KeySet::candidates`] so that a verification that finds its key never compiles it
+    /// (README, Performance: startup).
+    #[cold]
+    #[inline(never)]
+    fn no_matching_key(&self, alg: Alg, kid: Option<&str>) -> Error {
+        let wanted = match kid {
+            Some(kid) => format!("kid {kid:?} and alg {alg}"),
+            None => format!("alg {alg}"),
+        };
+        let mut message = format!("no key in the JWK Set fits the token's {wanted}");
+        let unusable: Vec<&str> = self
+            .entries_for(kid)
+            .filter_map(|entry| entry.key.as_ref().err())
+            .map(Error::message)
+            .collect();
+        if !unusable.is_empty() {
+            message.push_str(&format!(" (keys skipped: {})", unusable.join("; ")));
+        }
+        Error::new(ErrorKind::JwksNoMatchingKey, message)
     }
 
     fn single_candidate(&self, alg: Alg) -> Result<Candidates<'_>> {

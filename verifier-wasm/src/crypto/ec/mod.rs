@@ -58,12 +58,17 @@ impl<const N: usize> PreparedKey<N> {
 impl<const N: usize> Curve<N> {
     /// A public key from its SEC1 encoding; `None` unless it is a point of the group
     /// other than the identity (see [`Curve::decode_point`]).
+    // Not inlined into the per-curve dispatch, nor is `verify`: V8 compiles a wasm
+    // function on its first call, so a key or token of one curve then compiles that
+    // curve's code only, not all four (README, Performance: startup).
+    #[inline(never)]
     pub fn prepare(&self, sec1: &[u8]) -> Option<PreparedKey<N>> {
         Some(PublicPoint::new(self.decode_point(sec1)?))
     }
 
     /// ECDSA verification (SEC 1 4.1.4) of a JOSE `r || s` signature over a message
     /// digest. `r` and `s` must be in `[1, n-1]`; high `s` is accepted.
+    #[inline(never)]
     pub fn verify(&self, key: &PreparedKey<N>, digest: &[u8], signature: &[u8]) -> bool {
         if signature.len() != 2 * self.scalar_len {
             return false;
