@@ -42,7 +42,7 @@ function missedTargets(run) {
   const missed = [];
   const check = (what, ratio, target) => {
     if (ratio > target) {
-      missed.push(`${what} ${ratio.toFixed(2)}x > ${target}x`);
+      missed.push(`${what} ${ratio.toFixed(3)}x > ${target}x`);
     }
   };
   for (const row of run.rows) {
