@@ -41,7 +41,7 @@ const { build } = require("esbuild");
 const workerd = require("workerd").default;
 
 const pkg = process.argv[2] ?? new URL("../pkg", import.meta.url).pathname;
-const ROUNDS = Number(process.env.ROUNDS ?? 11);
+const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ALGS = ["ES256", "RS256", "EdDSA"];
 const V8_FLAGS = (process.env.WORKERD_V8_FLAGS ?? "")
   .split(" ")
