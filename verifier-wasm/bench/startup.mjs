@@ -16,8 +16,8 @@
 // runs before serving) and calls verifier.verify(token) per request:
 //   key at load:          its ready - the import-only Worker's ready
 //   prepared first verify: its first request - the plain Worker's first request
-// which is the "instantiate + first verify" less the instantiation (inside load,
-// 0.6-0.7 ms in startup-v8.mjs).
+// which is the "instantiate + first verify" less the instantiation (inside load;
+// startup-v8.mjs times it on its own).
 // workerd is driven directly rather than through Miniflare: Miniflare's own work on a
 // larger Worker (reading and parsing its modules in Node, its proxy service) added 15-35 ms
 // that no deployed Worker pays.
