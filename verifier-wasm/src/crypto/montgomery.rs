@@ -20,9 +20,55 @@ pub fn mul_fixed<const N: usize>(
     a: &[u32; N],
     b: &[u32; N],
 ) -> [u32; N] {
-    let mut t = [0u32; N];
-    let mut top = 0u32;
+    let mut t = Accumulator::ZERO;
     for &a_i in a {
+        t.add_step(a_i, b, n, n0_inverse);
+    }
+    t.reduced(n)
+}
+
+/// [`mul_fixed`] with its outer loop written out too, for up to 8 limbs: P-256's product,
+/// most of an ES256 verification. LLVM unrolls only the inner loop of [`mul_fixed`], so
+/// each outer step there goes through `t` in memory; written out, ES256 measured 0.78-0.82x
+/// the time in V8 (`compare.mjs`). P-384's 12 limbs measured 2-5% slower written out, and
+/// secp256k1 keeps the loop too: ES256K is far inside its target, and its copy would take
+/// the baseline build past 150 KB gzip.
+#[inline(always)]
+pub fn mul_fixed_unrolled<const N: usize>(
+    n: &[u32; N],
+    n0_inverse: u32,
+    a: &[u32; N],
+    b: &[u32; N],
+) -> [u32; N] {
+    const { assert!(N <= 8) };
+    let mut t = Accumulator::ZERO;
+    macro_rules! steps {
+        ($($i:literal)*) => {$(
+            if let Some(&a_i) = a.get($i) {
+                t.add_step(a_i, b, n, n0_inverse);
+            }
+        )*};
+    }
+    steps!(0 1 2 3 4 5 6 7);
+    t.reduced(n)
+}
+
+/// The running value of a FIOS product: `N` limbs and the carry above them.
+struct Accumulator<const N: usize> {
+    limbs: [u32; N],
+    top: u32,
+}
+
+impl<const N: usize> Accumulator<N> {
+    const ZERO: Self = Accumulator {
+        limbs: [0; N],
+        top: 0,
+    };
+
+    /// `(self + a_i * b + m * n) / 2^32`, with `m` chosen so that the division is exact.
+    #[inline(always)]
+    fn add_step(&mut self, a_i: u32, b: &[u32; N], n: &[u32; N], n0_inverse: u32) {
+        let t = &mut self.limbs;
         let a_i = u64::from(a_i);
         let first = u64::from(t[0]) + a_i * u64::from(b[0]);
         let m = u64::from((first as u32).wrapping_mul(n0_inverse));
@@ -35,14 +81,19 @@ pub fn mul_fixed<const N: usize>(
             carry_mn = mn >> 32;
             t[j - 1] = mn as u32;
         }
-        let sum = u64::from(top) + carry_ab + carry_mn;
+        let sum = u64::from(self.top) + carry_ab + carry_mn;
         t[N - 1] = sum as u32;
-        top = (sum >> 32) as u32;
+        self.top = (sum >> 32) as u32;
     }
-    if top != 0 || !less_than(&t, n) {
-        subtract(&mut t, n);
+
+    /// The value below `n`: one subtraction at most, since it is below `2n`.
+    #[inline(always)]
+    fn reduced(mut self, n: &[u32; N]) -> [u32; N] {
+        if self.top != 0 || !less_than(&self.limbs, n) {
+            subtract(&mut self.limbs, n);
+        }
+        self.limbs
     }
-    t
 }
 
 /// `a = a - b mod p` for `a, b < p`.

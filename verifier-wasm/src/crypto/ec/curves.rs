@@ -145,26 +145,32 @@ pub fn secp256k1() -> &'static Curve<8> {
 /// The Montgomery product compiled for one prime: with its limbs known to the compiler,
 /// the multiplications by the 0 and 1 limbs the NIST primes are made of disappear, and
 /// those by 0xffffffff become a shift and a subtraction (ES256 12-14% faster in Node).
-/// The limbs are written out again here, least significant first; a test checks each
-/// product against the generic one with the prime parsed from the parameters.
+/// `$product` is `mul_fixed` or (P-256) `mul_fixed_unrolled`. The limbs are written
+/// out again here, least significant first; a test checks each product against the
+/// generic one with the prime parsed from the parameters.
 macro_rules! prime_mul {
-    ($name:ident, $limbs:literal, $prime:expr) => {
-        fn $name(a: &Element<$limbs>, b: &Element<$limbs>) -> Element<$limbs> {
+    ($name:ident, $limbs:literal, $product:ident, $prime:expr) => {
+        fn $name(_: &Field<$limbs>, a: &Element<$limbs>, b: &Element<$limbs>) -> Element<$limbs> {
             const PRIME: [u32; $limbs] = $prime;
             const N0_INVERSE: u32 = montgomery::negated_inverse_mod_2_32(PRIME[0]);
-            montgomery::mul_fixed(&PRIME, N0_INVERSE, a, b)
+            montgomery::$product(&PRIME, N0_INVERSE, a, b)
         }
     };
 }
 
 const ONES: u32 = 0xffff_ffff;
-prime_mul!(p256_mul, 8, [ONES, ONES, ONES, 0, 0, 0, 1, ONES]);
-prime_mul!(p384_mul, 12, {
+prime_mul!(
+    p256_mul,
+    8,
+    mul_fixed_unrolled,
+    [ONES, ONES, ONES, 0, 0, 0, 1, ONES]
+);
+prime_mul!(p384_mul, 12, mul_fixed, {
     let mut limbs = [ONES; 12];
     (limbs[1], limbs[2], limbs[4]) = (0, 0, 0xffff_fffe);
     limbs
 });
-prime_mul!(secp256k1_mul, 8, {
+prime_mul!(secp256k1_mul, 8, mul_fixed, {
     let mut limbs = [ONES; 8];
     (limbs[0], limbs[1]) = (0xffff_fc2f, 0xffff_fffe);
     limbs
@@ -278,6 +284,7 @@ fn limbs<const N: usize>(bytes: &[u8]) -> [u32; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::ec::field::Product;
     use crate::crypto::montgomery::be_from_limbs;
 
     /// The transcribed constants against the RustCrypto crates' own.
@@ -319,11 +326,9 @@ mod tests {
     fn prime_specific_products_match_the_generic_one() {
         // Against mul_fixed with the prime parsed from the parameters: a limb written
         // wrong in prime_mul! changes products.
-        fn check<const N: usize>(
-            parameters: &Parameters,
-            special: fn(&Element<N>, &Element<N>) -> Element<N>,
-        ) {
+        fn check<const N: usize>(parameters: &Parameters, special: Product<N>) {
             let prime = limbs::<N>(&hex_bytes(parameters.prime));
+            let field = Field::new(prime);
             let n0_inverse = montgomery::negated_inverse_mod_2_32(prime[0]);
             for seed in 1..100u32 {
                 let value = |salt: u32| -> [u32; N] {
@@ -337,7 +342,7 @@ mod tests {
                 };
                 let (a, b) = (value(1), value(0xabcd));
                 assert_eq!(
-                    special(&a, &b),
+                    special(&field, &a, &b),
                     montgomery::mul_fixed(&prime, n0_inverse, &a, &b)
                 );
             }
