@@ -21,7 +21,10 @@
 // workerd is driven directly rather than through Miniflare: Miniflare's own work on a
 // larger Worker (reading and parsing its modules in Node, its proxy service) added 15-35 ms
 // that no deployed Worker pays.
-// Usage: node startup.mjs [path/to/pkg]   (make bench-startup)
+// Usage: node startup.mjs [path/to/pkg ...]   (make bench-startup)
+//   With several packages, each round runs every package's Workers one after the other,
+//   so that the machine's phase (README, Performance) hits them alike: the way to compare
+//   two builds, e.g. node startup.mjs /tmp/pkg-before ../pkg
 //   WORKERD_V8_FLAGS="--no-wasm-lazy-compilation" node startup.mjs   V8 flags for workerd
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -40,7 +43,10 @@ const require = createRequire(
 const { build } = require("esbuild");
 const workerd = require("workerd").default;
 
-const pkg = process.argv[2] ?? new URL("../pkg", import.meta.url).pathname;
+const packages = process.argv.slice(2);
+if (packages.length === 0) {
+  packages.push(new URL("../pkg", import.meta.url).pathname);
+}
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ALGS = ["ES256", "RS256", "EdDSA"];
 const V8_FLAGS = (process.env.WORKERD_V8_FLAGS ?? "")
@@ -82,11 +88,12 @@ export default {
 };`;
 };
 
-// Bundles the Worker and writes a workerd config next to it; returns the config's path.
-async function bundle(dir, variant, alg) {
-  const entry = join(dir, `entry-${variant}-${alg}.mjs`);
+// Bundles the Worker with package number `index` and writes a workerd config next to it;
+// returns the config's path.
+async function bundle(dir, variant, alg, index) {
+  const entry = join(dir, `entry-${variant}-${alg}-${index}.mjs`);
   writeFileSync(entry, workerSource(variant, alg));
-  const outdir = join(dir, `out-${variant}-${alg}`);
+  const outdir = join(dir, `out-${variant}-${alg}-${index}`);
   await build({
     entryPoints: [entry],
     bundle: true,
@@ -94,7 +101,7 @@ async function bundle(dir, variant, alg) {
     platform: "neutral",
     conditions: ["workerd", "worker"],
     loader: { ".wasm": "copy" },
-    alias: { "kmsjwt-verify": join(pkg, "workerd.js") },
+    alias: { "kmsjwt-verify": join(packages[index], "workerd.js") },
     outdir,
     logLevel: "warning",
   });
@@ -164,37 +171,51 @@ async function round(config, alg) {
 const dir = mkdtempSync(join(tmpdir(), "kmsjwt-startup-"));
 try {
   const variants = ["plain", "import", "kmsjwt", "prepared"];
+  const several = packages.length > 1;
   console.log(
     `workerd ${require("workerd/package.json").version}, medians of ${ROUNDS} fresh processes each, ms${V8_FLAGS.length ? `, V8 flags ${V8_FLAGS.join(" ")}` : ""}\n\n` +
-      "| alg | plain ready + first | kmsjwt ready + first | startup cost | of which load | of which first verify | key at load | prepared first verify | kmsjwt warm request |\n" +
-      "|---|---|---|---|---|---|---|---|---|",
+      `| alg |${several ? " package |" : ""} plain ready + first | kmsjwt ready + first | startup cost | of which load | of which first verify | key at load | prepared first verify | kmsjwt warm request |\n` +
+      `|---|${several ? "---|" : ""}---|---|---|---|---|---|---|---|`,
   );
   for (const alg of ALGS) {
-    const configs = {};
-    for (const variant of variants) {
-      configs[variant] = await bundle(dir, variant, alg);
-    }
-    const rows = Object.fromEntries(variants.map((variant) => [variant, []]));
-    for (let i = 0; i < ROUNDS; i += 1) {
+    // configs[index][variant]; the plain Worker has no package, but each package gets
+    // its own copy so that every package's row is computed alike.
+    const configs = [];
+    for (const index of packages.keys()) {
+      configs[index] = {};
       for (const variant of variants) {
-        rows[variant].push(await round(configs[variant], alg));
+        configs[index][variant] = await bundle(dir, variant, alg, index);
       }
     }
-    const of = (variant, step) => median(rows[variant].map(step));
-    const total = (variant) => of(variant, (r) => r.ready + r.first);
-    const ready = (variant) => of(variant, (r) => r.ready);
-    const first = (variant) => of(variant, (r) => r.first);
-    const cells = [
-      total("plain"),
-      total("kmsjwt"),
-      total("kmsjwt") - total("plain"),
-      total("import") - total("plain"),
-      total("kmsjwt") - total("import"),
-      ready("prepared") - ready("import"),
-      first("prepared") - first("plain"),
-    ].map((ms) => ms.toFixed(1));
-    const warm = of("kmsjwt", (r) => r.warm).toFixed(2);
-    console.log(`| ${alg} | ${cells.join(" | ")} | ${warm} |`);
+    const rows = packages.map(() =>
+      Object.fromEntries(variants.map((variant) => [variant, []])),
+    );
+    for (let i = 0; i < ROUNDS; i += 1) {
+      for (const variant of variants) {
+        for (const index of packages.keys()) {
+          rows[index][variant].push(await round(configs[index][variant], alg));
+        }
+      }
+    }
+    for (const [index, pkg] of packages.entries()) {
+      const of = (variant, step) => median(rows[index][variant].map(step));
+      const total = (variant) => of(variant, (r) => r.ready + r.first);
+      const ready = (variant) => of(variant, (r) => r.ready);
+      const first = (variant) => of(variant, (r) => r.first);
+      const cells = [
+        total("plain"),
+        total("kmsjwt"),
+        total("kmsjwt") - total("plain"),
+        total("import") - total("plain"),
+        total("kmsjwt") - total("import"),
+        ready("prepared") - ready("import"),
+        first("prepared") - first("plain"),
+      ].map((ms) => ms.toFixed(1));
+      const warm = of("kmsjwt", (r) => r.warm).toFixed(2);
+      console.log(
+        `| ${alg} |${several ? ` ${pkg} |` : ""} ${cells.join(" | ")} | ${warm} |`,
+      );
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -28,11 +28,12 @@ pub fn mul_fixed<const N: usize>(
 }
 
 /// [`mul_fixed`] with its outer loop written out too, for up to 8 limbs: P-256's product,
-/// most of an ES256 verification. LLVM unrolls only the inner loop of [`mul_fixed`], so
-/// each outer step there goes through `t` in memory; written out, ES256 measured 0.78-0.82x
-/// the time in V8 (`compare.mjs`). P-384's 12 limbs measured 2-5% slower written out, and
+/// most of an ES256 verification. LLVM leaves the outer loop of [`mul_fixed`] a loop and
+/// unrolls only the inner one; written out, ES256 measured 0.78-0.82x the time in V8
+/// (`compare.mjs`). P-384's 12 limbs measured 2-5% slower written out, and
 /// secp256k1 keeps the loop too: ES256K is far inside its target, and its copy would take
 /// the baseline build past 150 KB gzip.
+#[cfg(feature = "ecdsa")]
 #[inline(always)]
 pub fn mul_fixed_unrolled<const N: usize>(
     n: &[u32; N],
