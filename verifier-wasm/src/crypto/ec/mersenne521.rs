@@ -23,9 +23,10 @@ const TOP_MASK: u64 = (1 << TOP_BITS) - 1;
 pub type Limbs = [u32; LIMBS];
 
 /// `a * b mod p`.
-// Called through `Field`, for P-521 only: one copy each, not one per call site.
+// Inlined into its one caller, the product `Field::mersenne521` installs: one copy, and no
+// frame between the point arithmetic and the product.
 #[cfg(not(target_feature = "simd128"))]
-#[inline(never)]
+#[inline(always)]
 pub fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     // wrapped[LIMBS + d] is what b_d weighs in column i + d: b_d for d >= 0, and
     // 2 * b_(d + 18) for d < 0 (that product sits 522 bits above column i).
@@ -56,9 +57,9 @@ pub fn mul(a: &Limbs, b: &Limbs) -> Limbs {
 /// `a * b mod p`, as above with the columns summed by `i64x2.extmul`, four limb products
 /// per two instructions: ES512 14-17% faster than with the scalar sums in the same build
 /// (`compare.mjs`).
-// Called through `Field`, for P-521 only: one copy each, not one per call site.
+// Inlined into its one caller, as above.
 #[cfg(target_feature = "simd128")]
-#[inline(never)]
+#[inline(always)]
 pub fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     let columns = Columns::new(a, b);
     let mut limbs = [0u64; LIMBS];
