@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug)]
 pub enum EcPublicKey {
     P256(PreparedKey<8>),
-    P384(PreparedKey<12>),
+    P384(PreparedKey<14>),
     P521(PreparedKey<18>),
     Secp256k1(PreparedKey<8>),
 }

@@ -30,8 +30,8 @@ pub fn mul_fixed<const N: usize>(
 /// [`mul_fixed`] with its outer loop written out too, for up to 8 limbs: P-256's product,
 /// most of an ES256 verification. LLVM leaves the outer loop of [`mul_fixed`] a loop and
 /// unrolls only the inner one; written out, ES256 measured 0.78-0.82x the time in V8
-/// (`compare.mjs`). P-384's 12 limbs measured no faster written out, and
-/// secp256k1 keeps the loop too: ES256K is far inside its target, and its copy would take
+/// (`compare.mjs`). P-384's 12 limbs measured no faster written out (its field has
+/// 29-bit limbs since, `ec/montgomery29.rs`), and secp256k1 keeps the loop too: ES256K is far inside its target, and its copy would take
 /// the baseline build past 150 KB gzip.
 #[cfg(feature = "ecdsa")]
 #[inline(always)]

@@ -181,19 +181,38 @@ fn reduce(mut limbs: [u64; LIMBS]) -> Limbs {
 /// A value below `p` in 32-bit limbs (all bits used, least significant first) as an
 /// element.
 pub fn from_words(words: &[u32; LIMBS]) -> Limbs {
-    core::array::from_fn(|i| {
+    limbs_of_words(words)
+}
+
+/// A value in `W` 32-bit limbs as `L` limbs of 29 bits, both least significant first;
+/// bits past the `L` limbs are dropped. A `const fn` so that constants can be split too.
+#[inline(always)]
+pub const fn limbs_of_words<const W: usize, const L: usize>(words: &[u32; W]) -> [u32; L] {
+    let mut limbs = [0u32; L];
+    let mut i = 0;
+    while i < L {
         let (word, shift) = ((BITS as usize * i) / 32, (BITS as usize * i) % 32);
-        let low = u64::from(words[word]) >> shift;
-        let high = words
-            .get(word + 1)
-            .map_or(0, |next| u64::from(*next) << (32 - shift));
-        ((low | high) & MASK) as u32
-    })
+        let low = if word < W { words[word] as u64 } else { 0 } >> shift;
+        let high = if word + 1 < W {
+            (words[word + 1] as u64) << (32 - shift)
+        } else {
+            0
+        };
+        limbs[i] = ((low | high) & MASK) as u32;
+        i += 1;
+    }
+    limbs
 }
 
 /// An element in 32-bit limbs, all bits used (the top limb is zero).
 pub fn to_words(limbs: &Limbs) -> [u32; LIMBS] {
-    let mut words = [0u32; LIMBS];
+    words_of_limbs(limbs)
+}
+
+/// `L` limbs of 29 bits as `W` 32-bit limbs, both least significant first; bits past the
+/// `W` words are dropped.
+pub fn words_of_limbs<const L: usize, const W: usize>(limbs: &[u32; L]) -> [u32; W] {
+    let mut words = [0u32; W];
     let mut buffer = 0u64;
     let mut buffered = 0;
     let mut out = words.iter_mut();

@@ -6,8 +6,9 @@
 //! Why by hand: every input of a signature check is public, so the constant-time
 //! arithmetic of the RustCrypto curve crates buys nothing here, and their 64-bit limbs
 //! are emulated on wasm32 (measured 4-6x slower than jose + node:crypto). This computes
-//! `u1*G + u2*Q` with Montgomery arithmetic over 32-bit limbs (P-521's coordinates: plain
-//! residues in 29-bit limbs, `mersenne521`) and fixed-base tables for
+//! `u1*G + u2*Q` with Montgomery arithmetic over 32-bit limbs (in 29-bit limbs: P-384's
+//! coordinates, `montgomery29`, and P-521's, plain residues, `mersenne521`) and
+//! fixed-base tables for
 //! both `G` and the key `Q`, so a verification is only mixed additions. Public points are
 //! decoded and validated here too (SEC1, on the curve), which keeps the curve crates'
 //! general arithmetic out of the .wasm; those crates stay the reference: Wycheproof and
@@ -26,6 +27,7 @@ mod field;
 mod fixed_base;
 mod inverse;
 mod mersenne521;
+mod montgomery29;
 #[cfg(feature = "ecdsa")]
 mod point;
 mod table;
