@@ -50,12 +50,18 @@ wasm-rust-test:
 	  CARGO_TARGET_WASM32_WASIP1_RUNNER="node --no-warnings $(CURDIR)/verifier-wasm/tests/wasi-runner.mjs" \
 	  $(CARGO) test -p kmsjwt-verify --target wasm32-wasip1 -- --nocapture
 
-# Runs each fuzz target briefly when cargo-fuzz and a nightly toolchain are installed
-# (`make fuzz FUZZ_SECONDS=600` for a long run).
-fuzz-smoke:
+# Runs each fuzz target briefly (`make fuzz FUZZ_SECONDS=600` for a long run), installing
+# a nightly toolchain and cargo-fuzz first if they are missing (about 1 min); skipped,
+# saying so, only where they cannot be installed.
+fuzz-smoke: fuzz-tools
 	@if cargo fuzz --version >/dev/null 2>&1 && rustup toolchain list | grep -q nightly; then \
 	  $(MAKE) --no-print-directory fuzz; \
-	else echo "fuzz-smoke: cargo-fuzz or nightly missing; skipped (cargo install cargo-fuzz)"; fi
+	else echo "fuzz-smoke: SKIPPED: cargo-fuzz or a nightly toolchain could not be installed"; fi
+
+.PHONY: fuzz-tools
+fuzz-tools:
+	@rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal || true
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked || true
 
 # Each target's last lines when it passes; the last 60 (build error or crash) when not.
 fuzz:
