@@ -172,6 +172,9 @@ impl<const N: usize> Field<N> {
     /// in Montgomery form with `R = 2^(29 N)` in 29-bit limbs. Constants, bytes and the
     /// inversion convert from and to 32-bit limbs; everything else stays in 29-bit limbs.
     pub fn montgomery29<P: montgomery29::Prime<N>>(modulus: [u32; N]) -> Self {
+        // `is_montgomery29` knows this form by its limb count at compile time: another
+        // prime in this form adds its count there.
+        const { assert!(N == montgomery29::P384::LIMBS) };
         debug_assert_eq!(modulus, P::WORDS);
         let power_of_two = |bits: usize| {
             let mut power = one_plain();
