@@ -88,14 +88,9 @@ pub fn mul<P: Prime<L>, const L: usize>(a: &[u32; L], b: &[u32; L]) -> [u32; L] 
         });
     }
     // Columns L to 2L - 1: the sum divided by R, below 2p (a, b < p and the digits'
-    // value below R).
-    let mut carry = 0;
-    for sum in &mut sums {
-        let value = *sum + carry;
-        *sum = value & MASK as i64;
-        carry = value >> BITS;
-    }
-    debug_assert_eq!(carry, 0);
+    // value below R), so the top limb carries nothing out.
+    let sums = carried(sums);
+    debug_assert_eq!(sums[L - 1] >> BITS, 0);
     subtract_prime_if_above(sums, &P::LIMBS29)
 }
 
