@@ -567,6 +567,115 @@ mod tests {
         n
     }
 
+    /// `x + y mod n` for `x, y < n`, limbs of `bits` bits.
+    fn add_mod(x: &mut [u32], y: &[u32], n: &[u32], bits: u32) {
+        let mut carry = 0;
+        for (x, y) in x.iter_mut().zip(y) {
+            let sum = *x + *y + carry;
+            *x = sum & ((1 << bits) - 1);
+            carry = sum >> bits;
+        }
+        reduce(x, n, bits);
+    }
+
+    /// `a * b mod n` the slow way, by doubling and adding over the bits of `b`.
+    fn mul_mod_by_doubling(a: &[u32], b: &[u32], n: &[u32], bits: u32) -> Vec<u32> {
+        let mut a = a.to_vec();
+        reduce(&mut a, n, bits);
+        let mut x = vec![0u32; n.len()];
+        for limb in b.iter().rev() {
+            for bit in (0..bits).rev() {
+                let doubled = x.clone();
+                add_mod(&mut x, &doubled, n, bits);
+                if limb >> bit & 1 == 1 {
+                    add_mod(&mut x, &a, n, bits);
+                }
+            }
+        }
+        x
+    }
+
+    /// Checks `mul` and `square` for `L` limbs of `B` bits against the slow reference, on
+    /// moduli just above `2^(bits-1)`, just below `R/4` and random, and on operands at
+    /// both ends of `[0, 2n)` and random: `mul(a, b)` must be `a * b / R` (so that
+    /// `mul(mul(a, b), R^2)` is `a * b mod n`), below `2n`, and `square(a)` exactly
+    /// `mul(a, a)`. Odd `L` also takes the columns' last pair across the middle, where
+    /// the low half's last column meets the high half's first.
+    fn check_products<const L: usize, const P: usize, const B: u32>() {
+        let mut state = (L as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mut random = |below: &[u32]| -> [u32; L] {
+            loop {
+                let candidate: [u32; L] = core::array::from_fn(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state >> 33) as u32 & ((1 << B) - 1)
+                });
+                if less_than(&candidate, below) {
+                    return candidate;
+                }
+            }
+        };
+        for pattern in 0..3 {
+            let n: [u32; L] = modulus(L, B, L * B as usize - 2, pattern)
+                .try_into()
+                .unwrap();
+            let mut twice_n = n;
+            let mut carry = 0;
+            for limb in twice_n.iter_mut() {
+                let doubled = *limb << 1 | carry;
+                carry = doubled >> B;
+                *limb = doubled & ((1 << B) - 1);
+            }
+            let mut n_minus_1 = n;
+            n_minus_1[0] -= 1;
+            let mut top = twice_n;
+            top[0] -= 1;
+            let r_squared: [u32; L] = r_squared(&n, B, L * B as usize - 2).try_into().unwrap();
+            let n_reversed = reversed::<L, P>(&n);
+            let n0_inverse = negated_inverse(n[0], B);
+            let mut operands = vec![
+                [0; L],
+                core::array::from_fn(|i| u32::from(i == 0)),
+                n_minus_1,
+                top,
+            ];
+            operands.extend((0..6).map(|_| random(&twice_n)));
+            for a in &operands {
+                for b in &operands {
+                    let product = mul::<L, P, B>(&n_reversed, n0_inverse, a, b);
+                    assert!(
+                        less_than(&product, &twice_n),
+                        "{L} limbs: a * b / R below 2n"
+                    );
+                    let mut plain = mul::<L, P, B>(&n_reversed, n0_inverse, &product, &r_squared);
+                    reduce(&mut plain, &n, B);
+                    assert_eq!(
+                        plain.to_vec(),
+                        mul_mod_by_doubling(a, b, &n, B),
+                        "{L} limbs of {B} bits, pattern {pattern}: {a:?} * {b:?}"
+                    );
+                }
+                assert_eq!(
+                    square::<L, P, B>(&n_reversed, n0_inverse, a),
+                    mul::<L, P, B>(&n_reversed, n0_inverse, a, a),
+                    "{L} limbs of {B} bits, pattern {pattern}: {a:?} squared"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn products_match_the_slow_reference_for_odd_and_even_limb_counts() {
+        check_products::<1, { 1 + PAD }, 28>();
+        check_products::<2, { 2 + PAD }, 28>();
+        check_products::<3, { 3 + PAD }, 29>();
+        check_products::<4, { 4 + PAD }, 27>();
+        check_products::<5, { 5 + PAD }, 29>();
+        check_products::<8, { 8 + PAD }, 28>();
+        check_products::<9, { 9 + PAD }, 28>();
+    }
+
     fn check_layout((limbs, bits): (usize, u32), sizes: &[usize]) {
         for &modulus_bits in sizes {
             // All zeros below the top bit puts `n` just above `2^(bits-1)`, all ones just
