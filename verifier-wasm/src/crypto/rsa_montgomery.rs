@@ -200,10 +200,17 @@ fn padded<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
 /// this order. The leading zero stands for limb `L`, which a square's odd column reads.
 fn reversed<const L: usize, const P: usize>(x: &[u32; L]) -> [u32; P] {
     let mut out = [0u32; P];
-    for (reversed, limb) in out[1..].iter_mut().zip(x.iter().rev()) {
+    write_reversed(x, &mut out);
+    out
+}
+
+/// Writes `limbs` into `out` as [`reversed`] lays them out, for `out` of zeros
+/// `limbs.len() + PAD` long: also the modulus's layout, kept with each key.
+#[inline(always)]
+pub fn write_reversed(limbs: &[u32], out: &mut [u32]) {
+    for (reversed, limb) in out[1..].iter_mut().zip(limbs.iter().rev()) {
         *reversed = *limb;
     }
-    out
 }
 
 /// A column's running sum of limb products.
@@ -535,13 +542,8 @@ mod tests {
         x[0] = 1;
         reduce(&mut x, n, bits);
         for _ in 0..2 * bits as usize * n.len() {
-            let mut carry = 0;
-            for limb in x.iter_mut() {
-                let doubled = *limb << 1 | carry;
-                carry = doubled >> bits;
-                *limb = doubled & ((1 << bits) - 1);
-            }
-            reduce(&mut x, n, bits);
+            let doubled = x.clone();
+            add_mod(&mut x, &doubled, n, bits);
         }
         x
     }
@@ -568,14 +570,19 @@ mod tests {
         n
     }
 
-    /// `x + y mod n` for `x, y < n`, limbs of `bits` bits.
-    fn add_mod(x: &mut [u32], y: &[u32], n: &[u32], bits: u32) {
+    /// `x += y`, limbs of `bits` bits; the sum must fit.
+    fn add_limbs(x: &mut [u32], y: &[u32], bits: u32) {
         let mut carry = 0;
         for (x, y) in x.iter_mut().zip(y) {
             let sum = *x + *y + carry;
             *x = sum & ((1 << bits) - 1);
             carry = sum >> bits;
         }
+    }
+
+    /// `x + y mod n` for `x, y < n`, limbs of `bits` bits.
+    fn add_mod(x: &mut [u32], y: &[u32], n: &[u32], bits: u32) {
+        add_limbs(x, y, bits);
         reduce(x, n, bits);
     }
 
@@ -622,12 +629,7 @@ mod tests {
                 .try_into()
                 .unwrap();
             let mut twice_n = n;
-            let mut carry = 0;
-            for limb in twice_n.iter_mut() {
-                let doubled = *limb << 1 | carry;
-                carry = doubled >> B;
-                *limb = doubled & ((1 << B) - 1);
-            }
+            add_limbs(&mut twice_n, &n, B);
             let mut n_minus_1 = n;
             n_minus_1[0] -= 1;
             let mut top = twice_n;

@@ -20,8 +20,8 @@ pub struct Modulus {
     /// Limbs of `limb_bits` bits, padded with zero limbs to one of the compiled layouts:
     /// Montgomery multiplication only needs `R = 2^(limb_bits * limbs)` above `4n`.
     limbs: Vec<u32>,
-    /// The same limbs as `arith::reversed` lays them out (most significant first, between
-    /// zeros), as the products read them.
+    /// The same limbs as `arith::write_reversed` lays them out (most significant first,
+    /// between zeros), as the products read them.
     limbs_reversed: Vec<u32>,
     limb_bits: u32,
     /// `-n^-1 mod 2^limb_bits`.
@@ -79,11 +79,8 @@ impl Modulus {
         let n0_inverse = limbs
             .first()
             .map_or(0, |n0| arith::negated_inverse(*n0, limb_bits));
-        let limbs_reversed: Vec<u32> = [0]
-            .into_iter()
-            .chain(limbs.iter().rev().copied())
-            .chain([0; arith::PAD - 1])
-            .collect();
+        let mut limbs_reversed = vec![0u32; count + arith::PAD];
+        arith::write_reversed(&limbs, &mut limbs_reversed);
         let r_squared = arith::r_squared(&limbs, limb_bits, bits);
         let exponent_tail = exponent
             .iter()
