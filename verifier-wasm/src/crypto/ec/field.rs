@@ -176,19 +176,22 @@ impl<const N: usize> Field<N> {
         // prime in this form adds its count there.
         const { assert!(N == montgomery29::P384::LIMBS) };
         debug_assert_eq!(modulus, P::WORDS);
-        let power_of_two = |bits: usize| {
-            let mut power = one_plain();
-            for _ in 0..bits {
+        // `R mod p`, then on from it to `R^2 mod p`, by doubling.
+        let mut power = one_plain();
+        let mut powers = [[0u32; N]; 2];
+        for entry in &mut powers {
+            for _ in 0..29 * N {
                 montgomery::double_mod(&mut power, &modulus);
             }
-            montgomery29::from_words(&power)
-        };
+            *entry = montgomery29::from_words(&power);
+        }
+        let [one, r_squared] = powers;
         Field {
             product: |_, a, b| montgomery29::mul::<P, N>(a, b),
             limbs: Limbs::Montgomery29,
             modulus29: P::LIMBS29,
-            r_squared: power_of_two(2 * 29 * N),
-            one: power_of_two(29 * N),
+            r_squared,
+            one,
             ..Field::with_modulus(modulus)
         }
     }
